@@ -1,0 +1,330 @@
+#include <deal.II/distributed/shared_tria.h>
+#include <deal.II/distributed/tria.h>
+#include <deal.II/grid/grid_generator.h>
+#include <deal.II/grid/grid_in.h>
+#include <deal.II/grid/grid_tools.h>
+#include <deal.II/grid/tria.h>
+
+#include <meshes/gmsh_names.h>
+#include <meshes/stack_mesh.h>
+#include <solvers/deck_error.h>
+#include <solvers/text_utilities.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace FerroStack
+{
+  using namespace dealii;
+
+  namespace
+  {
+    /**
+     * Cell sizes of one layer of thickness @p t in @p n cells: uniform, or,
+     * with an interface size h0 > 0, growing geometrically by a ratio r from
+     * h0 at both interfaces toward the middle (h_i = h0 r^min(i, n-1-i)),
+     * with r chosen so that the sizes add up to t.
+     */
+    std::vector<double>
+    graded_sizes(const double t, const unsigned n, const double h0)
+    {
+      if (h0 <= 0 || h0 * n >= t)
+        return std::vector<double>(n, t / n);
+      const auto total = [&](const double r) {
+        double sum = 0;
+        for (unsigned i = 0; i < n; ++i)
+          sum += h0 * std::pow(r, std::min(i, n - 1 - i));
+        return sum;
+      };
+      double lo = 1, hi = 2;
+      while (total(hi) < t)
+        hi *= 2;
+      for (unsigned it = 0; it < 200; ++it)
+        {
+          const double mid = 0.5 * (lo + hi);
+          (total(mid) < t ? lo : hi) = mid;
+        }
+      std::vector<double> sizes(n);
+      for (unsigned i = 0; i < n; ++i)
+        sizes[i] = h0 * std::pow(lo, std::min(i, n - 1 - i));
+      const double scale = t / total(lo);
+      for (double &h : sizes)
+        h *= scale;
+      return sizes;
+    }
+
+    /// Lateral cell sizes over [0, width] with a mesh line at each break.
+    std::vector<double>
+    lateral_sizes(const double width, const unsigned cells, std::vector<double> breaks)
+    {
+      breaks.push_back(0);
+      breaks.push_back(width);
+      std::sort(breaks.begin(), breaks.end());
+      breaks.erase(std::unique(breaks.begin(),
+                               breaks.end(),
+                               [width](double a, double b) { return std::abs(a - b) < 1e-9 * width; }),
+                   breaks.end());
+      std::vector<double> sizes;
+      for (std::size_t i = 0; i + 1 < breaks.size(); ++i)
+        {
+          const double   length = breaks[i + 1] - breaks[i];
+          const unsigned n      = std::max(1u, static_cast<unsigned>(std::lround(cells * length / width)));
+          for (unsigned k = 0; k < n; ++k)
+            sizes.push_back(length / n);
+        }
+      return sizes;
+    }
+  } // namespace
+
+  template <int dim>
+  boundary_id
+  StackMesh<dim>::side_boundary_id(const Contact::Side side)
+  {
+    switch (side)
+      {
+        case Contact::Side::left:
+          return 0;
+        case Contact::Side::right:
+          return 1;
+        case Contact::Side::front:
+          return 2;
+        case Contact::Side::back:
+          return 3;
+        case Contact::Side::bottom:
+          return 4;
+        case Contact::Side::top:
+          return 5;
+        default:
+          return numbers::invalid_boundary_id;
+      }
+  }
+
+  template <int dim>
+  StackMesh<dim>::StackMesh(const Parameters &prm, const MPI_Comm comm)
+    : layers(prm.layers)
+    , contacts(prm.contacts)
+    , periodic_lateral(prm.periodic_lateral)
+  {
+    for (const Layer &l : layers)
+      {
+        layer_materials.push_back(&prm.materials.get(l.material));
+        total_height += l.thickness;
+      }
+
+    if constexpr (dim == 1)
+      tria = std::make_unique<parallel::shared::Triangulation<dim>>(comm);
+    else
+      tria = std::make_unique<parallel::distributed::Triangulation<dim>>(comm);
+
+    if (prm.mesh_file.empty())
+      generate_stack(prm);
+    else
+      read_gmsh(prm);
+    check_contacts(prm);
+
+    if (periodic_lateral)
+      {
+        std::vector<GridTools::PeriodicFacePair<typename Triangulation<dim>::cell_iterator>> pairs;
+        for (unsigned d = 0; d + 1 < dim; ++d)
+          GridTools::collect_periodic_faces(static_cast<const Triangulation<dim> &>(*tria), 2 * d, 2 * d + 1, d, pairs);
+        tria->add_periodicity(pairs);
+      }
+    tria->refine_global(prm.refinement);
+  }
+
+  template <int dim>
+  void
+  StackMesh<dim>::generate_stack(const Parameters &prm)
+  {
+    const unsigned vertical = dim - 1;
+    std::vector<std::vector<double>> steps(dim);
+    Point<dim> p1, p2;
+
+    // Lateral directions: mesh lines at both ends of every partial contact.
+    std::vector<double> breaks;
+    for (const Contact &c : prm.contacts)
+      if (c.partial)
+        {
+          breaks.push_back(c.x0);
+          breaks.push_back(c.x1);
+        }
+    for (unsigned d = 0; d < vertical; ++d)
+      {
+        const double extent = (d == 0 ? prm.width : prm.depth);
+        steps[d] = lateral_sizes(extent, prm.lateral_cells, d == 0 ? breaks : std::vector<double>());
+        p2[d]    = extent;
+      }
+
+    // Vertical: each layer's cells, graded toward its interfaces if asked.
+    const double lateral_h = (dim == 1 ? 0.25 : prm.width / prm.lateral_cells);
+    std::vector<double> layer_bottom;
+    for (Layer &layer : layers)
+      {
+        if (layer.cells == 0)
+          layer.cells = std::max(dim == 1 ? 4u : 2u,
+                                 static_cast<unsigned>(std::lround(layer.thickness / lateral_h)));
+        layer_bottom.push_back(p2[vertical]);
+        for (const double h : graded_sizes(layer.thickness, layer.cells, prm.interface_cell_size))
+          steps[vertical].push_back(h);
+        p2[vertical] += layer.thickness;
+      }
+
+    Triangulation<dim> coarse;
+    GridGenerator::subdivided_hyper_rectangle(coarse, steps, p1, p2);
+
+    for (const auto &cell : coarse.active_cell_iterators())
+      {
+        const double z     = cell->center()[vertical];
+        material_id  layer = 0;
+        for (unsigned l = 0; l < layers.size(); ++l)
+          if (z > layer_bottom[l])
+            layer = l;
+        cell->set_material_id(layer);
+
+        for (const unsigned f : cell->face_indices())
+          if (cell->face(f)->at_boundary())
+            {
+              const Point<dim> c    = cell->face(f)->center();
+              const double     tol  = 1e-9 * std::max(p2[vertical], prm.width);
+              Contact::Side    side = Contact::Side::bottom;
+              if (std::abs(c[vertical]) < tol)
+                side = Contact::Side::bottom;
+              else if (std::abs(c[vertical] - p2[vertical]) < tol)
+                side = Contact::Side::top;
+              else if (std::abs(c[0]) < tol)
+                side = Contact::Side::left;
+              else if (std::abs(c[0] - p2[0]) < tol)
+                side = Contact::Side::right;
+              else if (dim == 3 && std::abs(c[1]) < tol)
+                side = Contact::Side::front;
+              else
+                side = Contact::Side::back;
+              boundary_id id = side_boundary_id(side);
+              for (unsigned k = 0; k < contacts.size(); ++k)
+                if (contacts[k].side == side &&
+                    (!contacts[k].partial || (c[0] > contacts[k].x0 && c[0] < contacts[k].x1)))
+                  {
+                    if (id >= 100)
+                      throw DeckError(prm.deck_file + ": Contacts/List: contacts '" + contacts[id - 100].name +
+                                      "' and '" + contacts[k].name + "' overlap");
+                    id = contact_boundary_id(k);
+                  }
+              cell->face(f)->set_boundary_id(id);
+            }
+      }
+    tria->copy_triangulation(coarse);
+  }
+
+  template <int dim>
+  void
+  StackMesh<dim>::read_gmsh(const Parameters &prm)
+  {
+    const auto groups = read_gmsh_physical_names(prm.mesh_file);
+    Triangulation<dim> coarse;
+    {
+      GridIn<dim> in(coarse);
+      std::ifstream file(prm.mesh_file);
+      try
+        {
+          in.read_msh(file);
+        }
+      catch (const ExceptionBase &e)
+        {
+          std::ostringstream info;
+          e.print_info(info);
+          throw DeckError(prm.mesh_file + ": cannot read the Gmsh mesh: " + trim(info.str()));
+        }
+    }
+    // Regions: physical groups of dimension dim named like the layers.
+    std::map<int, material_id> region_of_tag;
+    for (unsigned l = 0; l < layers.size(); ++l)
+      {
+        const auto group = groups.find(layers[l].name);
+        if (group == groups.end() || group->second.dimension != dim)
+          throw DeckError(prm.mesh_file + ": Stack/Layers: layer '" + layers[l].name +
+                          "' has no " + std::to_string(dim) + "D physical group of that name in the mesh");
+        region_of_tag[group->second.tag] = l;
+      }
+    std::map<int, boundary_id> contact_of_tag;
+    for (unsigned k = 0; k < contacts.size(); ++k)
+      if (contacts[k].side == Contact::Side::physical)
+        {
+          const auto group = groups.find(contacts[k].physical_name);
+          if (group == groups.end() || group->second.dimension != dim - 1)
+            throw DeckError(prm.deck_file + ": Contacts/List: contact '" + contacts[k].name + "': the mesh " +
+                            prm.mesh_file + " has no " + std::to_string(dim - 1) +
+                            "D physical group called '" + contacts[k].physical_name + "'");
+          contact_of_tag[group->second.tag] = contact_boundary_id(k);
+        }
+      else
+        throw DeckError(prm.deck_file + ": Contacts/List: contact '" + contacts[k].name +
+                        "': with a Gmsh mesh, name the contact's physical group, not a side");
+
+    double top = 0;
+    for (const auto &v : coarse.get_vertices())
+      top = std::max(top, v[dim - 1]);
+    total_height = top;
+    for (const auto &cell : coarse.active_cell_iterators())
+      {
+        const auto region = region_of_tag.find(cell->material_id());
+        if (region == region_of_tag.end())
+          throw DeckError(prm.mesh_file + ": a cell has physical tag " + std::to_string(cell->material_id()) +
+                          ", which is no layer of Stack/Layers");
+        cell->set_material_id(region->second);
+        for (const unsigned f : cell->face_indices())
+          if (cell->face(f)->at_boundary())
+            {
+              const auto contact = contact_of_tag.find(cell->face(f)->boundary_id());
+              cell->face(f)->set_boundary_id(contact == contact_of_tag.end() ? side_boundary_id(Contact::Side::left) :
+                                                                               contact->second);
+            }
+      }
+    tria->copy_triangulation(coarse);
+  }
+
+  template <int dim>
+  void
+  StackMesh<dim>::check_contacts(const Parameters &prm) const
+  {
+    std::set<boundary_id> used;
+    for (const auto &cell : tria->cell_iterators_on_level(0))
+      for (const unsigned f : cell->face_indices())
+        if (cell->face(f)->at_boundary())
+          used.insert(cell->face(f)->boundary_id());
+    for (unsigned k = 0; k < contacts.size(); ++k)
+      if (used.count(contact_boundary_id(k)) == 0)
+        throw DeckError(prm.deck_file + ": Contacts/List: contact '" + contacts[k].name +
+                        "' touches no boundary face of the mesh");
+  }
+
+  template <int dim>
+  std::string
+  StackMesh<dim>::summary() const
+  {
+    std::vector<types::global_cell_index> cells(layers.size(), 0);
+    for (const auto &cell : tria->active_cell_iterators())
+      if (cell->is_locally_owned())
+        ++cells[cell->material_id()];
+    std::ostringstream out;
+    out << "Mesh: " << dim << "D, " << tria->n_global_active_cells() << " cells, stack height "
+        << total_height << " nm" << (periodic_lateral ? ", periodic lateral boundaries" : "") << "\n";
+    for (unsigned l = 0; l < layers.size(); ++l)
+      {
+        const auto n = Utilities::MPI::sum(cells[l], tria->get_communicator());
+        out << "  layer " << layers[l].name << ": " << layers[l].material << " ("
+            << kind_name(layer_materials[l]->kind) << "), " << layers[l].thickness << " nm, " << n << " cells\n";
+      }
+    for (const Contact &c : contacts)
+      out << "  contact " << c.name << ": "
+          << (c.side == Contact::Side::physical ? c.physical_name : Contact::side_name(c.side))
+          << (c.partial ? "[" + std::to_string(c.x0) + "," + std::to_string(c.x1) + "]" : "") << "\n";
+    return out.str();
+  }
+
+  template class StackMesh<1>;
+  template class StackMesh<2>;
+  template class StackMesh<3>;
+} // namespace FerroStack

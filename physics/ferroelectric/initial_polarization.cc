@@ -1,0 +1,118 @@
+#include <physics/ferroelectric/initial_polarization.h>
+
+#include <cmath>
+#include <cstdint>
+
+namespace FerroStack
+{
+  LandauPolynomial
+  LandauPolynomial::of(const Material &m, const char axis, const double T)
+  {
+    const std::string s = (axis == 'x' ? " x" : "");
+    LandauPolynomial  f;
+    if (const auto a = m.get("Landau alpha" + s))
+      f.alpha = *a;
+    else
+      f.alpha = m.require("Landau alpha0" + s, "the Landau energy (or set 'Landau alpha" + s + "')") *
+                (T - m.require("Curie temperature" + s, "alpha = alpha0 (T - Tc)"));
+    f.beta  = m.get("Landau beta" + s).value_or(0.);
+    f.gamma = m.get("Landau gamma" + s).value_or(0.);
+    f.delta = m.get("Landau delta" + s).value_or(0.);
+    return f;
+  }
+
+  double
+  LandauPolynomial::energy(const double P) const
+  {
+    const double P2 = P * P;
+    return P2 * (alpha + P2 * (beta + P2 * (gamma + P2 * delta)));
+  }
+
+  double
+  LandauPolynomial::spontaneous_polarization() const
+  {
+    // Scan P on a fine logarithmic grid up to 10 C/m^2 (far above any
+    // ferroelectric), then polish the best bracket by golden section.
+    double best_P = 0, best_f = 0;
+    for (double P = 1e-6; P < 10; P *= 1.01)
+      if (energy(P) < best_f)
+        {
+          best_f = energy(P);
+          best_P = P;
+        }
+    if (best_P == 0)
+      return 0;
+    double       a = best_P / 1.01, b = best_P * 1.01;
+    const double g = 0.5 * (std::sqrt(5.) - 1);
+    for (int i = 0; i < 200; ++i)
+      {
+        const double c = b - g * (b - a), d = a + g * (b - a);
+        (energy(c) < energy(d) ? b : a) = (energy(c) < energy(d) ? d : c);
+      }
+    return 0.5 * (a + b);
+  }
+
+  template <int dim>
+  InitialPolarization<dim>::InitialPolarization(const Parameters &prm)
+    : prm(prm)
+  {
+    for (const Layer &layer : prm.layers)
+      {
+        const Material &m = prm.materials.get(layer.material);
+        if (m.is_ferroelectric() && prm.polarization != Parameters::PolarizationModel::off)
+          for (const char axis : m.polarization_axes)
+            spontaneous[{m.name, axis}] =
+              LandauPolynomial::of(m, axis, prm.temperature).spontaneous_polarization();
+      }
+  }
+
+  template <int dim>
+  double
+  InitialPolarization<dim>::random_value(const dealii::Point<dim> &p, const unsigned component) const
+  {
+    // SplitMix64 of the lattice cell index, the component and the seed.
+    std::uint64_t h = 0x9E3779B97F4A7C15ull * (prm.initial_seed + 1) + component;
+    for (unsigned d = 0; d < dim; ++d)
+      {
+        h ^= static_cast<std::uint64_t>(static_cast<std::int64_t>(std::floor(p[d]))) + 0x9E3779B97F4A7C15ull +
+             (h << 6) + (h >> 2);
+        h += 0x9E3779B97F4A7C15ull;
+        h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+        h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+        h ^= h >> 31;
+      }
+    return 2. * (h >> 11) * (1. / 9007199254740992.) - 1.;
+  }
+
+  template <int dim>
+  dealii::Tensor<1, dim>
+  InitialPolarization<dim>::value(const dealii::Point<dim> &p, const Material &material) const
+  {
+    dealii::Tensor<1, dim> P;
+    if (!material.is_ferroelectric() || prm.polarization == Parameters::PolarizationModel::off)
+      return P;
+    const std::string &axes = material.polarization_axes;
+    for (unsigned a = 0; a < axes.size(); ++a)
+      {
+        const char     axis      = axes[a];
+        const unsigned component = (axis == 'z' ? dim - 1 : 0);
+        if (axis == 'x' && dim == 1)
+          continue; // no in-plane direction in a vertical 1D stack
+        const double Ps = spontaneous.at({material.name, axis});
+        double       v  = prm.initial_value[a];
+        if (prm.initial_mode == "random")
+          v *= random_value(p, a);
+        else if (prm.initial_mode == "stripes" && axis == 'z')
+          {
+            const double s = p[0] - prm.stripe_period * std::floor(p[0] / prm.stripe_period);
+            v *= (s < 0.5 * prm.stripe_period ? 1. : -1.);
+          }
+        P[component] = v * Ps;
+      }
+    return P;
+  }
+
+  template class InitialPolarization<1>;
+  template class InitialPolarization<2>;
+  template class InitialPolarization<3>;
+} // namespace FerroStack

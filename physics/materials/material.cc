@@ -1,0 +1,89 @@
+#include <physics/materials/material.h>
+#include <solvers/deck_error.h>
+
+namespace FerroStack
+{
+  std::string
+  kind_name(const MaterialKind kind)
+  {
+    switch (kind)
+      {
+        case MaterialKind::dielectric:
+          return "dielectric";
+        case MaterialKind::semiconductor:
+          return "semiconductor";
+        case MaterialKind::ferroelectric:
+          return "ferroelectric";
+        case MaterialKind::ferroelectric_semiconductor:
+          return "ferroelectric semiconductor";
+        case MaterialKind::ionic_conductor:
+          return "ionic conductor";
+        case MaterialKind::metal:
+          return "metal";
+      }
+    return "";
+  }
+
+  std::optional<double>
+  Material::get(const std::string &key) const
+  {
+    const auto entry = values.find(key);
+    if (entry == values.end())
+      return {};
+    return entry->second;
+  }
+
+  double
+  Material::require(const std::string &key, const std::string &purpose) const
+  {
+    const auto value = get(key);
+    if (!value)
+      throw DeckError("material '" + name + "' has no '" + key +
+                      "', which " + purpose +
+                      " needs: set it in the library or in the deck's "
+                      "'subsection Materials / subsection " +
+                      name + "'");
+    return *value;
+  }
+
+  const std::vector<MaterialKey> &
+  numeric_material_keys()
+  {
+    static const std::vector<MaterialKey> keys = {
+      {"Work function", "eV", "Work function of an electrode material."},
+      {"Band gap", "eV", "Band gap."},
+      {"Electron affinity", "eV", "Electron affinity (vacuum level to conduction band edge)."},
+      {"Effective DOS conduction", "cm^-3", "Effective density of states of the conduction band at 300 K."},
+      {"Effective DOS valence", "cm^-3", "Effective density of states of the valence band at 300 K."},
+      {"Electron mobility", "cm^2/(V s)", "Electron mobility."},
+      {"Hole mobility", "cm^2/(V s)", "Hole mobility."},
+      {"SRH lifetime electrons", "s", "Shockley-Read-Hall lifetime of electrons."},
+      {"SRH lifetime holes", "s", "Shockley-Read-Hall lifetime of holes."},
+      {"SRH trap level", "eV", "SRH trap level, measured from midgap."},
+      {"Landau alpha0", "m/(F K)", "Landau coefficient slope: alpha = alpha0 (T - Tc), convention f = alpha P^2 + beta P^4 + gamma P^6 + delta P^8."},
+      {"Curie temperature", "K", "Curie temperature Tc of alpha = alpha0 (T - Tc)."},
+      {"Landau alpha", "m/F", "Out-of-plane alpha; if set, used instead of alpha0 (T - Tc)."},
+      {"Landau beta", "m^5/(F C^2)", "Out-of-plane quartic coefficient."},
+      {"Landau gamma", "m^9/(F C^4)", "Out-of-plane sixth-order coefficient."},
+      {"Landau delta", "m^13/(F C^6)", "Out-of-plane eighth-order coefficient (CIPS quadruple well)."},
+      {"Landau alpha x", "m/F", "In-plane alpha (used instead of alpha0 x (T - Tc x) if set)."},
+      {"Landau alpha0 x", "m/(F K)", "In-plane alpha slope."},
+      {"Curie temperature x", "K", "In-plane Curie temperature."},
+      {"Landau beta x", "m^5/(F C^2)", "In-plane quartic coefficient."},
+      {"Landau gamma x", "m^9/(F C^4)", "In-plane sixth-order coefficient."},
+      {"Landau delta x", "m^13/(F C^6)", "In-plane eighth-order coefficient."},
+      {"Landau beta xz", "m^5/(F C^2)", "Biquadratic cross term beta_xz Px^2 Pz^2."},
+      {"IP-OOP coupling", "m/F", "Bilinear locking term kappa Px Pz of alpha-In2Se3: an in-plane field switches Pz."},
+      {"Gradient coefficient", "m^3/F", "Isotropic gradient energy g: (g/2) |grad P|^2."},
+      {"Kinetic coefficient", "F/(m s)", "TDGL kinetic coefficient Gamma: (1/Gamma) dP/dt = -dF/dP."},
+      {"Ion charge", "e", "Charge number z of the mobile ion."},
+      {"Ion density", "cm^-3", "Mean density of mobile ions (compensated by a fixed background)."},
+      {"Ion max density", "cm^-3", "Site density c_max that limits the ion density."},
+      {"Ion diffusivity", "cm^2/s", "Ion diffusivity; if unset, prefactor exp(-Ea/kT)."},
+      {"Ion diffusivity prefactor", "cm^2/s", "Arrhenius prefactor D0 of the ion diffusivity."},
+      {"Ion activation energy", "eV", "Arrhenius activation energy Ea of the ion diffusivity."},
+      {"Absorption coefficient", "cm^-1", "Optical absorption coefficient (Beer-Lambert)."},
+      {"Reflectance", "1", "Reflectance of the illuminated surface."}};
+    return keys;
+  }
+} // namespace FerroStack

@@ -1,0 +1,213 @@
+#include <deal.II/base/parameter_handler.h>
+
+#include <physics/materials/material_library.h>
+#include <solvers/deck_error.h>
+#include <solvers/deck_patterns.h>
+#include <solvers/deck_scanner.h>
+#include <solvers/text_utilities.h>
+
+#include <sstream>
+
+#ifndef FERROSTACK_MATERIALS_DIR
+#  define FERROSTACK_MATERIALS_DIR "inputs/materials"
+#endif
+
+namespace FerroStack
+{
+  using namespace dealii;
+
+  namespace
+  {
+    const char *kind_selection =
+      "dielectric|semiconductor|ferroelectric|ferroelectric semiconductor|"
+      "ionic conductor|metal";
+
+    MaterialKind
+    parse_kind(const std::string &text)
+    {
+      for (const MaterialKind kind : {MaterialKind::dielectric,
+                                      MaterialKind::semiconductor,
+                                      MaterialKind::ferroelectric,
+                                      MaterialKind::ferroelectric_semiconductor,
+                                      MaterialKind::ionic_conductor,
+                                      MaterialKind::metal})
+        if (kind_name(kind) == text)
+          return kind;
+      return MaterialKind::dielectric;
+    }
+
+    /// Declare every material key, with the values of @p defaults.
+    void
+    declare_material_keys(ParameterHandler                         &prm,
+                          const std::map<std::string, std::string> &defaults)
+    {
+      const auto value_or = [&](const std::string &key, const std::string &d) {
+        const auto entry = defaults.find(key);
+        return entry == defaults.end() ? d : entry->second;
+      };
+      prm.declare_entry("Kind",
+                        value_or("Kind", "dielectric"),
+                        Patterns::Selection(kind_selection),
+                        "What the material is; decides which fields live in "
+                        "its layers.");
+      prm.declare_entry(
+        "Permittivity",
+        value_or("Permittivity", "1"),
+        Patterns::List(Patterns::Double(0, Patterns::Double::max_double_value),
+                       1,
+                       3),
+        "Relative background permittivity [1]: one number (isotropic), "
+        "'x, z' (in-plane, out-of-plane) or 'x, y, z'.");
+      prm.declare_entry("Polarization axes",
+                        value_or("Polarization axes", "none"),
+                        Patterns::Selection("none|z|x|xz"),
+                        "Axes along which a ferroelectric polarizes: z (out of "
+                        "plane), x (in plane) or xz (both).");
+      prm.declare_entry("Source",
+                        value_or("Source", ""),
+                        Patterns::Anything(),
+                        "Where the numbers come from (documentation only).");
+      for (const MaterialKey &key : numeric_material_keys())
+        prm.declare_entry(key.name,
+                          value_or(key.name, ""),
+                          *DeckPatterns::optional_number(),
+                          key.documentation + " [" + key.unit + "]");
+    }
+
+    std::map<std::string, std::string>
+    read_material_keys(ParameterHandler &prm)
+    {
+      std::map<std::string, std::string> values;
+      for (const char *key :
+           {"Kind", "Permittivity", "Polarization axes", "Source"})
+        values[key] = prm.get(key);
+      for (const MaterialKey &key : numeric_material_keys())
+        values[key.name] = prm.get(key.name);
+      return values;
+    }
+
+    std::string
+    error_text(const ExceptionBase &e)
+    {
+      std::ostringstream out;
+      e.print_info(out);
+      return trim(out.str());
+    }
+  } // namespace
+
+  std::string
+  MaterialLibrary::default_library_path()
+  {
+    return std::string(FERROSTACK_MATERIALS_DIR) + "/default.prm";
+  }
+
+  void
+  MaterialLibrary::read_library(const std::string &library)
+  {
+    library_path = (trim(library).empty() || trim(library) == "default") ?
+                     default_library_path() :
+                     trim(library);
+    const DeckScanner text(library_path);
+    const auto        names = text.subsections("");
+    if (names.empty())
+      throw DeckError(library_path +
+                      ": the material library defines no material "
+                      "(expected one 'subsection NAME' per material)");
+
+    ParameterHandler prm;
+    for (const std::string &name : names)
+      {
+        prm.enter_subsection(name);
+        declare_material_keys(prm, {});
+        prm.leave_subsection();
+      }
+    try
+      {
+        prm.parse_input(library_path, "", true);
+      }
+    catch (const ExceptionBase &e)
+      {
+        throw DeckError("material library " + library_path + ": " +
+                        error_text(e));
+      }
+    library_values.clear();
+    for (const std::string &name : names)
+      {
+        prm.enter_subsection(name);
+        library_values[name] = read_material_keys(prm);
+        prm.leave_subsection();
+      }
+  }
+
+  void
+  MaterialLibrary::declare_parameters(ParameterHandler &prm) const
+  {
+    for (const auto &material : library_values)
+      {
+        prm.enter_subsection(material.first);
+        declare_material_keys(prm, material.second);
+        prm.leave_subsection();
+      }
+  }
+
+  void
+  MaterialLibrary::parse_parameters(ParameterHandler  &prm,
+                                    const DeckScanner &deck)
+  {
+    materials.clear();
+    for (const auto &entry : library_values)
+      {
+        const std::string &name = entry.first;
+        prm.enter_subsection(name);
+        const auto values = read_material_keys(prm);
+        prm.leave_subsection();
+
+        Material material;
+        material.name = name;
+        material.kind = parse_kind(values.at("Kind"));
+
+        const auto eps = split(values.at("Permittivity"), ',');
+        std::vector<double> e;
+        for (const auto &piece : eps)
+          e.push_back(std::stod(piece));
+        if (e.size() == 1)
+          material.permittivity = {{e[0], e[0], e[0]}};
+        else if (e.size() == 2)
+          material.permittivity = {{e[0], e[0], e[1]}};
+        else
+          material.permittivity = {{e[0], e[1], e[2]}};
+        for (const double value : e)
+          if (value <= 0)
+            throw DeckError(
+              deck.location("Materials/" + name + "/Permittivity").describe() +
+              ": Materials/" + name +
+              "/Permittivity: expected positive relative permittivities");
+
+        const std::string axes = values.at("Polarization axes");
+        material.polarization_axes = (axes == "none" ? "" : axes);
+        if (material.is_ferroelectric() && material.polarization_axes.empty())
+          throw DeckError(
+            deck.location("Materials/" + name + "/Polarization axes")
+              .describe() +
+            ": Materials/" + name +
+            "/Polarization axes: a ferroelectric needs z, x or xz");
+
+        for (const MaterialKey &key : numeric_material_keys())
+          {
+            double value;
+            if (parse_double(values.at(key.name), value))
+              material.values[key.name] = value;
+          }
+        materials[name] = material;
+      }
+  }
+
+  std::vector<std::string>
+  MaterialLibrary::names() const
+  {
+    std::vector<std::string> result;
+    for (const auto &entry : library_values)
+      result.push_back(entry.first);
+    return result;
+  }
+} // namespace FerroStack

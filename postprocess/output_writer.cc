@@ -1,0 +1,174 @@
+#include <deal.II/numerics/data_out.h>
+#include <deal.II/numerics/data_postprocessor.h>
+
+#include <postprocess/output_writer.h>
+#include <solvers/simulator.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+namespace FerroStack
+{
+  using namespace dealii;
+
+  namespace
+  {
+    bool
+    wanted(const Parameters &prm, const std::string &field)
+    {
+      return std::find(prm.output_fields.begin(), prm.output_fields.end(), field) != prm.output_fields.end();
+    }
+
+    /**
+     * Turns the scaled potential into the deck-unit fields of deck-spec.md:
+     * `potential [V]`, `electric field [MV/cm]` (E = -grad phi) and
+     * `polarization [uC/cm^2]`, each when the deck's Output/Fields asks.
+     */
+    template <int dim>
+    class ElectrostaticFields : public DataPostprocessor<dim>
+    {
+    public:
+      explicit ElectrostaticFields(const Simulator<dim> &simulator)
+        : simulator(simulator)
+        , prm(simulator.parameters())
+      {}
+
+      void
+      evaluate_scalar_field(const DataPostprocessorInputs::Scalar<dim> &inputs,
+                            std::vector<Vector<double>> &computed) const override
+      {
+        const double V_T      = simulator.scaling().potential;
+        const double E_factor = -V_T / simulator.scaling().length * 1e-8; // V/m -> MV/cm
+        const auto   cell     = inputs.template get_cell<dim>();
+        const Material &material = simulator.mesh().material(cell->material_id());
+        for (unsigned q = 0; q < inputs.solution_values.size(); ++q)
+          {
+            unsigned c = 0;
+            if (wanted(prm, "potential"))
+              computed[q][c++] = V_T * inputs.solution_values[q];
+            if (wanted(prm, "electric field"))
+              for (unsigned d = 0; d < dim; ++d)
+                computed[q][c++] = E_factor * inputs.solution_gradients[q][d];
+            if (wanted(prm, "polarization"))
+              {
+                const Tensor<1, dim> P = simulator.polarization().value(inputs.evaluation_points[q], material);
+                for (unsigned d = 0; d < dim; ++d)
+                  computed[q][c++] = 100. * P[d]; // C/m^2 -> uC/cm^2
+              }
+          }
+      }
+
+      std::vector<std::string>
+      get_names() const override
+      {
+        std::vector<std::string> names;
+        if (wanted(prm, "potential"))
+          names.push_back("potential [V]");
+        if (wanted(prm, "electric field"))
+          for (unsigned d = 0; d < dim; ++d)
+            names.push_back("electric field [MV/cm]");
+        if (wanted(prm, "polarization"))
+          for (unsigned d = 0; d < dim; ++d)
+            names.push_back("polarization [uC/cm^2]");
+        return names;
+      }
+
+      std::vector<DataComponentInterpretation::DataComponentInterpretation>
+      get_data_component_interpretation() const override
+      {
+        std::vector<DataComponentInterpretation::DataComponentInterpretation> kinds;
+        if (wanted(prm, "potential"))
+          kinds.push_back(DataComponentInterpretation::component_is_scalar);
+        for (const char *field : {"electric field", "polarization"})
+          if (wanted(prm, field))
+            for (unsigned d = 0; d < dim; ++d)
+              kinds.push_back(dim == 1 ? DataComponentInterpretation::component_is_scalar :
+                                         DataComponentInterpretation::component_is_part_of_vector);
+        return kinds;
+      }
+
+      UpdateFlags
+      get_needed_update_flags() const override
+      {
+        return update_values | update_gradients | update_quadrature_points;
+      }
+
+    private:
+      const Simulator<dim> &simulator;
+      const Parameters     &prm;
+    };
+  } // namespace
+
+  template <int dim>
+  OutputWriter<dim>::OutputWriter(const Simulator<dim> &simulator, const std::string &directory)
+    : simulator(simulator)
+    , directory(directory)
+  {}
+
+  template <int dim>
+  void
+  OutputWriter<dim>::write(const double t)
+  {
+    const Parameters &prm  = simulator.parameters();
+    const MPI_Comm    comm = simulator.dofs().get_triangulation().get_communicator();
+    const unsigned    rank = Utilities::MPI::this_mpi_process(comm);
+    const unsigned    size = Utilities::MPI::n_mpi_processes(comm);
+
+    ElectrostaticFields<dim> fields(simulator);
+    DataOut<dim>             data_out;
+    data_out.attach_dof_handler(simulator.dofs());
+    const bool any_point_field =
+      wanted(prm, "potential") || wanted(prm, "electric field") || wanted(prm, "polarization");
+    if (any_point_field)
+      data_out.add_data_vector(simulator.ghosted_solution(), fields);
+
+    Vector<float> material(simulator.dofs().get_triangulation().n_active_cells());
+    for (const auto &cell : simulator.dofs().active_cell_iterators())
+      if (cell->is_locally_owned())
+        material(cell->active_cell_index()) = cell->material_id();
+    if (wanted(prm, "material"))
+      data_out.add_data_vector(material, "material", DataOut<dim>::type_cell_data);
+
+    // Only the cells this rank owns (1D meshes are replicated on all ranks).
+    data_out.set_cell_selection([](const typename Triangulation<dim>::cell_iterator &cell) {
+      return cell->is_active() && cell->is_locally_owned();
+    });
+    data_out.build_patches(prm.degree);
+
+    DataOutBase::VtkFlags flags;
+    flags.time = t;
+    data_out.set_flags(flags);
+
+    const std::string base = "solution-" + Utilities::int_to_string(records.size(), 5);
+    {
+      const std::string name = base + "." + Utilities::int_to_string(rank, 4) + ".vtu";
+      std::ofstream     out(directory + "/" + name + ".tmp");
+      data_out.write_vtu(out);
+      out.close();
+      std::rename((directory + "/" + name + ".tmp").c_str(), (directory + "/" + name).c_str());
+    }
+    MPI_Barrier(comm);
+    if (rank == 0)
+      {
+        std::vector<std::string> pieces;
+        for (unsigned r = 0; r < size; ++r)
+          pieces.push_back(base + "." + Utilities::int_to_string(r, 4) + ".vtu");
+        {
+          std::ofstream out(directory + "/" + base + ".pvtu");
+          data_out.write_pvtu_record(out, pieces);
+        }
+        records.emplace_back(t, base + ".pvtu");
+        std::ofstream pvd(directory + "/solution.pvd.tmp");
+        DataOutBase::write_pvd_record(pvd, records);
+        pvd.close();
+        std::rename((directory + "/solution.pvd.tmp").c_str(), (directory + "/solution.pvd").c_str());
+      }
+    else
+      records.emplace_back(t, base + ".pvtu");
+  }
+
+  template class OutputWriter<1>;
+  template class OutputWriter<2>;
+  template class OutputWriter<3>;
+} // namespace FerroStack

@@ -1,0 +1,108 @@
+#include <solvers/deck_patterns.h>
+#include <solvers/text_utilities.h>
+#include <solvers/waveform.h>
+
+#include <sstream>
+
+namespace FerroStack
+{
+  namespace DeckPatterns
+  {
+    QuantityPattern::QuantityPattern(const Quantity quantity,
+                                     const double   lower_bound,
+                                     const bool     strict_lower)
+      : quantity(quantity)
+      , lower_bound(lower_bound)
+      , strict_lower(strict_lower)
+    {}
+
+    bool
+    QuantityPattern::match(const std::string &test_string) const
+    {
+      double value;
+      if (!parse_quantity(test_string, quantity, value))
+        return false;
+      return strict_lower ? value > lower_bound : value >= lower_bound;
+    }
+
+    std::string
+    QuantityPattern::description(const OutputStyle) const
+    {
+      std::ostringstream text;
+      text << "[" << quantity_syntax(quantity) << "; "
+           << (strict_lower ? "> " : ">= ") << lower_bound << " "
+           << canonical_unit(quantity) << "]";
+      return text.str();
+    }
+
+    std::unique_ptr<PatternBase>
+    QuantityPattern::clone() const
+    {
+      return std::make_unique<QuantityPattern>(quantity,
+                                               lower_bound,
+                                               strict_lower);
+    }
+
+    CheckedPattern::CheckedPattern(
+      const std::function<bool(const std::string &)> &checker,
+      const std::string                              &what)
+      : checker(checker)
+      , what(what)
+    {}
+
+    bool
+    CheckedPattern::match(const std::string &test_string) const
+    {
+      return checker(test_string);
+    }
+
+    std::string
+    CheckedPattern::description(const OutputStyle) const
+    {
+      return "[" + what + "]";
+    }
+
+    std::unique_ptr<PatternBase>
+    CheckedPattern::clone() const
+    {
+      return std::make_unique<CheckedPattern>(checker, what);
+    }
+
+    std::unique_ptr<PatternBase>
+    optional_number()
+    {
+      return std::make_unique<CheckedPattern>(
+        [](const std::string &text) {
+          double value;
+          return trim(text).empty() || parse_double(text, value);
+        },
+        "a number, or nothing to leave the value unset");
+    }
+
+    std::unique_ptr<PatternBase>
+    waveform()
+    {
+      return std::make_unique<CheckedPattern>(
+        [](const std::string &text) {
+          try
+            {
+              Waveform w(text);
+              return true;
+            }
+          catch (const WaveformError &)
+            {
+              return false;
+            }
+        },
+        waveform_syntax());
+    }
+
+    double
+    quantity(const std::string &text, const Quantity quantity)
+    {
+      double value = 0;
+      parse_quantity(text, quantity, value);
+      return value;
+    }
+  } // namespace DeckPatterns
+} // namespace FerroStack

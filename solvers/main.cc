@@ -1,0 +1,90 @@
+#include <deal.II/base/exceptions.h>
+#include <deal.II/base/mpi.h>
+
+#include <solvers/command_line.h>
+#include <solvers/deck_error.h>
+#include <solvers/parameters.h>
+#include <solvers/run_log.h>
+#include <solvers/simulator.h>
+
+#include <iostream>
+
+using namespace FerroStack;
+
+namespace
+{
+  /// Build and run the simulator of dimension dim (ASPECT's dispatch).
+  template <int dim>
+  void
+  run(const Parameters &prm, const CommandLine &command_line, RunLog &log)
+  {
+    Simulator<dim> simulator(prm, MPI_COMM_WORLD, log);
+    simulator.setup();
+    if (command_line.check)
+      {
+        log.print("Deck " + prm.deck_file + " is valid.\n" + simulator.summary());
+        return;
+      }
+    simulator.run(command_line.output.empty() ? prm.output_directory : command_line.output);
+  }
+} // namespace
+
+int
+main(int argc, char **argv)
+{
+  dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  const bool root = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
+  RunLog     log(root);
+  try
+    {
+      dealii::deal_II_exceptions::disable_abort_on_exception();
+      const CommandLine command_line(argc, argv);
+      if (command_line.help)
+        {
+          if (root)
+            std::cout << CommandLine::usage();
+          return exit_codes::success;
+        }
+      if (command_line.print_parameters)
+        {
+          if (root)
+            Parameters::print_parameters(std::cout);
+          return exit_codes::success;
+        }
+      if (!command_line.restart.empty())
+        throw DeckError("--restart " + command_line.restart +
+                        ": checkpoints are written by time-dependent runs, which this version does not have yet");
+
+      const Parameters prm(command_line.deck, command_line.overrides);
+      switch (prm.dimension)
+        {
+          case 1:
+            run<1>(prm, command_line, log);
+            break;
+          case 2:
+            run<2>(prm, command_line, log);
+            break;
+          default:
+            run<3>(prm, command_line, log);
+        }
+      return exit_codes::success;
+    }
+  catch (const DeckError &e)
+    {
+      if (root)
+        std::cerr << "ferrostack: error: " << e.what() << std::endl;
+      return exit_codes::bad_input;
+    }
+  catch (const SolverError &e)
+    {
+      if (root)
+        std::cerr << "ferrostack: solver failure: " << e.what() << std::endl;
+      return exit_codes::solver_error;
+    }
+  catch (const std::exception &e)
+    {
+      if (root)
+        std::cerr << "ferrostack: error: " << e.what() << std::endl;
+      return exit_codes::other_error;
+    }
+}

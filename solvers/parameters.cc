@@ -1,0 +1,766 @@
+#include <deal.II/base/parameter_handler.h>
+
+#include <solvers/deck_error.h>
+#include <solvers/deck_patterns.h>
+#include <solvers/deck_scanner.h>
+#include <solvers/parameters.h>
+#include <solvers/text_utilities.h>
+
+#include <cmath>
+#include <set>
+#include <sstream>
+
+namespace FerroStack
+{
+  using namespace dealii;
+  using DeckPatterns::QuantityPattern;
+
+  namespace
+  {
+    const std::vector<std::string> &
+    known_output_fields()
+    {
+      static const std::vector<std::string> fields = {"potential",
+                                                      "polarization",
+                                                      "electric field",
+                                                      "electrons",
+                                                      "holes",
+                                                      "ions",
+                                                      "generation",
+                                                      "current density",
+                                                      "material"};
+      return fields;
+    }
+
+    /// Split a comma-separated list at the commas outside brackets.
+    std::vector<std::string>
+    split_outside_brackets(const std::string &text)
+    {
+      std::vector<std::string> pieces;
+      std::string              current;
+      int                      depth = 0;
+      for (const char c : text)
+        {
+          if (c == '[' || c == '(')
+            ++depth;
+          if (c == ']' || c == ')')
+            --depth;
+          if (c == ',' && depth == 0)
+            {
+              pieces.push_back(trim(current));
+              current.clear();
+            }
+          else
+            current += c;
+        }
+      if (!trim(current).empty() || !pieces.empty())
+        pieces.push_back(trim(current));
+      return pieces;
+    }
+
+    std::string
+    error_text(const ExceptionBase &e)
+    {
+      std::ostringstream out;
+      e.print_info(out);
+      std::string text = trim(out.str());
+      // ParameterHandler's messages start "Line <12> of file <deck.prm>:";
+      // keep them as they are, they name the line and the file.
+      return text;
+    }
+
+    /**
+     * Declare every key of the deck. The material and contact names decide
+     * which subsections of `Materials` and which keys of `Bias` exist.
+     */
+    void
+    declare(ParameterHandler               &prm,
+            const MaterialLibrary          &library,
+            const std::vector<std::string> &contact_names)
+    {
+      prm.declare_entry("Dimension",
+                        "2",
+                        Patterns::Integer(1, 3),
+                        "1 (vertical stack), 2 (x-z cross-section) or 3.");
+      prm.declare_entry("Temperature",
+                        "300",
+                        QuantityPattern(Quantity::temperature, 0, true),
+                        "Lattice temperature [K].");
+
+      prm.enter_subsection("Stack");
+      {
+        prm.declare_entry(
+          "Layers",
+          "",
+          Patterns::Anything(),
+          "Layers from bottom (z = 0) to top, comma separated, each "
+          "'name: material: thickness_nm [: cells]'; material from the "
+          "library; thickness [nm] (a unit such as '2 um' is converted); "
+          "cells = vertical cells of the layer (default: about the lateral "
+          "cell size, at least 2).");
+        prm.declare_entry("Width",
+                          "100",
+                          QuantityPattern(Quantity::length, 0, true),
+                          "Lateral x extent of the device [nm] (2D, 3D).");
+        prm.declare_entry("Depth",
+                          "100",
+                          QuantityPattern(Quantity::length, 0, true),
+                          "Lateral y extent of the device [nm] (3D).");
+        prm.declare_entry("Lateral cells",
+                          "20",
+                          Patterns::Integer(1),
+                          "Cells across the width (and depth in 3D).");
+        prm.declare_entry("Mesh file",
+                          "",
+                          Patterns::Anything(),
+                          "Optional Gmsh .msh file; its physical groups name "
+                          "the regions (= layer names) and the contacts.");
+        prm.declare_entry("Refinement",
+                          "0",
+                          Patterns::Integer(0, 12),
+                          "Global refinements on top of the generated or "
+                          "read mesh.");
+        prm.declare_entry(
+          "Interface cell size",
+          "0",
+          QuantityPattern(Quantity::length, 0),
+          "Vertical cell size at every interface [nm]; > 0 grades cells "
+          "geometrically from this size to the layer's mean size; 0 = "
+          "uniform cells.");
+        prm.declare_entry("Doping",
+                          "",
+                          Patterns::Anything(),
+                          "Uniform doping per layer [cm^-3], entries "
+                          "separated by ';': 'layer: donors 1e17', "
+                          "'layer: acceptors 1e16', or both.");
+        prm.declare_entry("Lateral boundary",
+                          "insulating",
+                          Patterns::Selection("insulating|periodic"),
+                          "insulating (zero normal flux) or periodic (films).");
+      }
+      prm.leave_subsection();
+
+      prm.enter_subsection("Contacts");
+      prm.declare_entry(
+        "List",
+        "",
+        Patterns::Anything(),
+        "Contacts 'name: where: kind', comma separated. where: bottom | top | "
+        "left | right | front | back | top[x0,x1] | bottom[x0,x1] (x in nm) "
+        "| a Gmsh physical name. kind: ohmic | schottky(barrier_eV) | "
+        "metal(Au) (work function from the library) | gate(workfunction_eV).");
+      prm.leave_subsection();
+
+      prm.enter_subsection("Bias");
+      for (const std::string &contact : contact_names)
+        prm.declare_entry(contact,
+                          "DC 0",
+                          Patterns::Anything(),
+                          "Voltage of contact '" + contact + "' [V] vs time [s]: " +
+                            waveform_syntax() + ".");
+      prm.leave_subsection();
+
+      prm.enter_subsection("Light");
+      {
+        prm.declare_entry("Intensity",
+                          "DC 0",
+                          Patterns::Anything(),
+                          "Incident intensity [W/cm^2] vs time [s]: " +
+                            waveform_syntax() + ".");
+        prm.declare_entry("Wavelength",
+                          "532",
+                          QuantityPattern(Quantity::length, 0, true),
+                          "Wavelength [nm].");
+        prm.declare_entry("From",
+                          "top",
+                          Patterns::Selection("top|bottom"),
+                          "Side the light comes from.");
+      }
+      prm.leave_subsection();
+
+      prm.enter_subsection("Physics");
+      {
+        prm.declare_entry(
+          "Polarization",
+          "frozen",
+          Patterns::Selection("dynamic|frozen|off"),
+          "dynamic (TDGL), frozen (the initial polarization, held fixed) or "
+          "off.");
+        prm.declare_entry("Carriers",
+                          "false",
+                          Patterns::Bool(),
+                          "Solve electron and hole drift-diffusion.");
+        prm.declare_entry("Ions",
+                          "false",
+                          Patterns::Bool(),
+                          "Solve mobile-ion Nernst-Planck transport.");
+        prm.declare_entry("Optical",
+                          "false",
+                          Patterns::Bool(),
+                          "Include optical generation from the Light section.");
+        prm.declare_entry("Polarization boundary",
+                          "natural",
+                          Patterns::Anything(),
+                          "Every ferroelectric face: natural | zero | "
+                          "extrapolation(length_nm).");
+        prm.declare_entry("Polarization boundary at",
+                          "",
+                          Patterns::Anything(),
+                          "Per face overrides, ';' separated: 'fe.bottom: "
+                          "zero; fe.top: extrapolation(3)'.");
+      }
+      prm.leave_subsection();
+
+      prm.enter_subsection("Initial polarization");
+      {
+        prm.declare_entry("Mode",
+                          "uniform",
+                          Patterns::Selection("uniform|random|stripes|from file"),
+                          "uniform | random | stripes | from file.");
+        prm.declare_entry(
+          "Value",
+          "1",
+          Patterns::List(Patterns::Double(), 1, 3),
+          "One number per axis of the material's 'Polarization axes' (x, z "
+          "for xz; one number for z or x alone), in units of its Ps: the "
+          "minimum of f_L at the deck's temperature [1].");
+        prm.declare_entry("Seed",
+                          "1",
+                          Patterns::Integer(0),
+                          "Seed of the random mode (results do not depend on "
+                          "the number of MPI ranks).");
+        prm.declare_entry("Stripe period",
+                          "100",
+                          QuantityPattern(Quantity::length, 0, true),
+                          "Stripes mode [nm]: Pz = +Value for x mod period < "
+                          "period/2, else -Value.");
+        prm.declare_entry("File",
+                          "",
+                          Patterns::Anything(),
+                          "'from file' mode: a .vtu with a polarization field.");
+      }
+      prm.leave_subsection();
+
+      prm.enter_subsection("Materials");
+      {
+        prm.declare_entry("Library",
+                          "default",
+                          Patterns::Anything(),
+                          "'default' (inputs/materials/default.prm) or the "
+                          "path of a .prm material library.");
+        library.declare_parameters(prm);
+      }
+      prm.leave_subsection();
+
+      prm.enter_subsection("Time");
+      {
+        prm.declare_entry("End time",
+                          "0",
+                          QuantityPattern(Quantity::time, 0),
+                          "Final time [s]; 0 = one steady solve.");
+        prm.declare_entry("Initial step",
+                          "1e-7",
+                          QuantityPattern(Quantity::time, 0, true),
+                          "First time step [s].");
+        prm.declare_entry("Max step",
+                          "1e-5",
+                          QuantityPattern(Quantity::time, 0, true),
+                          "Largest time step [s]; quasi-static (electrostatic) "
+                          "runs solve every Max step.");
+        prm.declare_entry("Tolerance",
+                          "1e-4",
+                          Patterns::Double(0),
+                          "Local error tolerance of the adaptive integrator "
+                          "[1].");
+      }
+      prm.leave_subsection();
+
+      prm.enter_subsection("Output");
+      {
+        prm.declare_entry("Directory",
+                          "out",
+                          Patterns::Anything(),
+                          "Output directory (the --output option overrides "
+                          "it).");
+        prm.declare_entry("Fields every",
+                          "0",
+                          QuantityPattern(Quantity::time, 0),
+                          "Interval of field output [s]; 0 = only the "
+                          "final state.");
+        prm.declare_entry("Fields",
+                          "potential, polarization, electric field, material",
+                          Patterns::MultipleSelection(join(known_output_fields(), "|")),
+                          "Fields written to solution.pvd.");
+        prm.declare_entry("Checkpoint every",
+                          "600",
+                          QuantityPattern(Quantity::time, 0),
+                          "Wall-clock interval of checkpoints [s].");
+      }
+      prm.leave_subsection();
+
+      prm.enter_subsection("Discretization");
+      {
+        prm.declare_entry("Polynomial degree",
+                          "1",
+                          Patterns::Integer(1, 4),
+                          "Degree of the Lagrange (Q_k) elements.");
+      }
+      prm.leave_subsection();
+
+      prm.enter_subsection("Solver");
+      {
+        prm.declare_entry("Linear tolerance",
+                          "1e-10",
+                          Patterns::Double(0),
+                          "Relative residual reduction of the Krylov solver "
+                          "[1].");
+        prm.declare_entry("Newton tolerance",
+                          "1e-10",
+                          Patterns::Double(0),
+                          "Relative residual reduction of Newton's method [1].");
+        prm.declare_entry("Newton max iterations",
+                          "20",
+                          Patterns::Integer(1),
+                          "Newton iterations before a step is cut.");
+      }
+      prm.leave_subsection();
+    }
+
+    /// Throws a DeckError located at @p path of @p deck.
+    [[noreturn]] void
+    fail(const DeckScanner &deck, const std::string &path, const std::string &what)
+    {
+      throw DeckError(deck.location(path).describe() + ": " + path + ": " + what);
+    }
+
+    std::vector<Layer>
+    parse_layers(const DeckScanner &deck, const std::string &text)
+    {
+      const std::string path = "Stack/Layers";
+      std::vector<Layer> layers;
+      std::set<std::string> names;
+      for (const std::string &entry : split(text, ','))
+        {
+          const auto parts = split(entry, ':');
+          if (parts.size() < 3 || parts.size() > 4)
+            fail(deck,
+                 path,
+                 "'" + entry +
+                   "' is not 'name: material: thickness_nm [: cells]'");
+          Layer layer;
+          layer.name     = parts[0];
+          layer.material = parts[1];
+          if (layer.name.empty() || layer.name.find_first_of(" .[]") != std::string::npos)
+            fail(deck, path, "layer name '" + layer.name + "' must be one word without '.', '[' or ']'");
+          if (!names.insert(layer.name).second)
+            fail(deck, path, "layer name '" + layer.name + "' is used twice");
+          if (!parse_quantity(parts[2], Quantity::length, layer.thickness) ||
+              !(layer.thickness > 0))
+            fail(deck,
+                 path,
+                 "thickness '" + parts[2] + "' of layer '" + layer.name +
+                   "' must be a positive length in nm");
+          if (parts.size() == 4)
+            {
+              double cells;
+              if (!parse_double(parts[3], cells) || cells < 1 ||
+                  cells != std::floor(cells))
+                fail(deck,
+                     path,
+                     "cells '" + parts[3] + "' of layer '" + layer.name +
+                       "' must be a positive integer");
+              layer.cells = static_cast<unsigned>(cells);
+            }
+          layers.push_back(layer);
+        }
+      if (layers.empty())
+        fail(deck, path, "expected at least one layer 'name: material: thickness_nm'");
+      return layers;
+    }
+
+    void
+    parse_doping(const DeckScanner &deck, const std::string &text, std::vector<Layer> &layers)
+    {
+      const std::string path = "Stack/Doping";
+      std::string spaced = text;
+      for (char &c : spaced)
+        if (c == ',')
+          c = ';';
+      for (const std::string &entry : split(spaced, ';'))
+        {
+          const auto colon = entry.find(':');
+          if (colon == std::string::npos)
+            fail(deck, path, "'" + entry + "' is not 'layer: donors N' or 'layer: acceptors N' (N in cm^-3)");
+          const std::string name = trim(entry.substr(0, colon));
+          auto layer = std::find_if(layers.begin(), layers.end(), [&](const Layer &l) { return l.name == name; });
+          if (layer == layers.end())
+            fail(deck, path, "no layer called '" + name + "' in Stack/Layers");
+          std::istringstream in(entry.substr(colon + 1));
+          std::string kind, number;
+          bool any = false;
+          while (in >> kind)
+            {
+              double value;
+              if (!(in >> number) || !parse_double(number, value) || value < 0)
+                fail(deck, path, "'" + kind + "' of layer '" + name + "' needs a non-negative density in cm^-3");
+              if (kind == "donors")
+                layer->donors = value;
+              else if (kind == "acceptors")
+                layer->acceptors = value;
+              else
+                fail(deck, path, "'" + kind + "' is neither 'donors' nor 'acceptors'");
+              any = true;
+            }
+          if (!any)
+            fail(deck, path, "layer '" + name + "' has no 'donors N' or 'acceptors N'");
+        }
+    }
+
+    std::vector<Contact>
+    parse_contacts(const DeckScanner     &deck,
+                   const std::string     &text,
+                   const unsigned         dim,
+                   const double           width,
+                   const bool             from_gmsh,
+                   const MaterialLibrary &library)
+    {
+      const std::string path = "Contacts/List";
+      std::vector<Contact> contacts;
+      std::set<std::string> names;
+      for (const std::string &entry : split_outside_brackets(text))
+        {
+          const auto parts = split(entry, ':');
+          if (parts.size() != 3)
+            fail(deck, path, "'" + entry + "' is not 'name: where: kind'");
+          Contact contact;
+          contact.name = parts[0];
+          if (contact.name.empty() || contact.name.find_first_of(" ,[]()") != std::string::npos)
+            fail(deck, path, "contact name '" + contact.name + "' must be one word");
+          if (!names.insert(contact.name).second)
+            fail(deck, path, "contact name '" + contact.name + "' is used twice");
+
+          // where
+          std::string where = parts[1];
+          const auto bracket = where.find('[');
+          std::string side = trim(where.substr(0, bracket));
+          const std::map<std::string, Contact::Side> sides = {
+            {"bottom", Contact::Side::bottom}, {"top", Contact::Side::top},
+            {"left", Contact::Side::left},     {"right", Contact::Side::right},
+            {"front", Contact::Side::front},   {"back", Contact::Side::back}};
+          if (sides.count(side))
+            {
+              contact.side = sides.at(side);
+              const unsigned needed =
+                (contact.side == Contact::Side::bottom || contact.side == Contact::Side::top) ? 1 :
+                (contact.side == Contact::Side::front || contact.side == Contact::Side::back) ? 3 : 2;
+              if (dim < needed)
+                fail(deck, path, "contact '" + contact.name + "' is on the " + side +
+                                   " boundary, which a " + std::to_string(dim) +
+                                   "D device does not have (" +
+                                   (dim == 1 ? "bottom, top" : "bottom, top, left, right") + ")");
+            }
+          else if (bracket == std::string::npos && from_gmsh)
+            {
+              contact.side          = Contact::Side::physical;
+              contact.physical_name = side;
+            }
+          else
+            fail(deck, path, "contact '" + contact.name + "': '" + where +
+                               "' is not bottom | top | left | right | front | back | "
+                               "top[x0,x1] | bottom[x0,x1]" +
+                               (from_gmsh ? " | a Gmsh physical name" : ""));
+          if (bracket != std::string::npos)
+            {
+              const auto close = where.find(']');
+              const auto range = split(where.substr(bracket + 1, close - bracket - 1), ',');
+              if (close == std::string::npos || range.size() != 2 ||
+                  !parse_quantity(range[0], Quantity::length, contact.x0) ||
+                  !parse_quantity(range[1], Quantity::length, contact.x1) ||
+                  trim(where.substr(close + 1)) != "")
+                fail(deck, path, "contact '" + contact.name + "': '" + where + "' is not " + side + "[x0,x1] with x0, x1 in nm");
+              if (contact.side != Contact::Side::top && contact.side != Contact::Side::bottom)
+                fail(deck, path, "contact '" + contact.name + "': a range [x0,x1] is only allowed on top or bottom");
+              if (dim == 1)
+                fail(deck, path, "contact '" + contact.name + "': a range [x0,x1] needs Dimension 2 or 3");
+              if (!(contact.x0 < contact.x1) || contact.x0 < 0 || contact.x1 > width * (1 + 1e-12))
+                fail(deck, path, "contact '" + contact.name + "': range [" + range[0] + "," + range[1] +
+                                   "] must satisfy 0 <= x0 < x1 <= Width (" + std::to_string(width) + " nm): it lies outside the device");
+              contact.partial = true;
+            }
+
+          // kind
+          const std::string kind = parts[2];
+          const auto open = kind.find('(');
+          const std::string kind_name = trim(kind.substr(0, open));
+          std::string argument;
+          if (open != std::string::npos)
+            {
+              if (kind.back() != ')')
+                fail(deck, path, "contact '" + contact.name + "': '" + kind + "' lacks a closing ')'");
+              argument = trim(kind.substr(open + 1, kind.size() - open - 2));
+            }
+          if (kind_name == "ohmic" && argument.empty() && open == std::string::npos)
+            contact.kind = Contact::Kind::ohmic;
+          else if (kind_name == "schottky" || kind_name == "gate")
+            {
+              double value;
+              if (!parse_quantity(argument, Quantity::energy, value))
+                fail(deck, path, "contact '" + contact.name + "': " + kind_name + "(...) expects an energy in eV, got '" + argument + "'");
+              contact.kind = kind_name == "gate" ? Contact::Kind::gate : Contact::Kind::schottky;
+              (kind_name == "gate" ? contact.workfunction : contact.barrier) = value;
+            }
+          else if (kind_name == "metal")
+            {
+              if (!library.has(argument))
+                fail(deck, path, "contact '" + contact.name + "': metal '" + argument +
+                                   "' is not in the material library (" + join(library.names()) + ")");
+              const Material &metal = library.get(argument);
+              if (metal.kind != MaterialKind::metal)
+                fail(deck, path, "contact '" + contact.name + "': '" + argument + "' is a " +
+                                   FerroStack::kind_name(metal.kind) + ", not a metal");
+              contact.kind         = Contact::Kind::metal;
+              contact.metal        = argument;
+              contact.workfunction = metal.require("Work function", "a metal contact");
+            }
+          else
+            fail(deck, path, "contact '" + contact.name + "': kind '" + kind +
+                               "' is not ohmic | schottky(barrier_eV) | metal(NAME) | gate(workfunction_eV)");
+          contacts.push_back(contact);
+        }
+      return contacts;
+    }
+
+    void
+    apply_overrides(ParameterHandler &prm, const std::vector<Override> &overrides)
+    {
+      for (const Override &o : overrides)
+        {
+          const auto path = split(o.first, '/');
+          const std::string where = "--set " + o.first + "=" + o.second;
+          unsigned entered = 0;
+          try
+            {
+              for (std::size_t i = 0; i + 1 < path.size(); ++i, ++entered)
+                prm.enter_subsection(path[i]);
+              prm.get(path.back()); // throws if the key is not declared
+              prm.set(path.back(), o.second);
+            }
+          catch (const ExceptionBase &e)
+            {
+              throw DeckError(where + ": " + o.first +
+                              ": no such key, or the value does not match: " + error_text(e));
+            }
+          for (; entered > 0; --entered)
+            prm.leave_subsection();
+        }
+    }
+  } // namespace
+
+  Parameters::Parameters(const std::string &file, const std::vector<Override> &overrides)
+    : deck_file(file)
+  {
+    // 1. Read the values that decide which keys exist.
+    DeckScanner deck(file);
+    for (const Override &o : overrides)
+      {
+        if (o.first.empty() || o.first.find('/') == 0)
+          throw DeckError("--set " + o.first + "=" + o.second + ": expected --set \"Section/Key=value\"");
+        deck.add_override(o.first, o.second);
+      }
+    for (const std::string &section : deck.subsections("Materials"))
+      (void)section; // checked by ParameterHandler below
+    try
+      {
+        materials.read_library(deck.value("Materials/Library", "default"));
+      }
+    catch (const DeckError &e)
+      {
+        fail(deck, "Materials/Library", e.what());
+      }
+    for (const std::string &name : deck.subsections("Materials"))
+      if (!materials.has(name))
+        fail(deck, "Materials/" + name, "material '" + name +
+                                           "' is not in the material library " + materials.path() +
+                                           " (" + join(materials.names()) + ")");
+    std::vector<std::string> contact_names;
+    for (const std::string &entry : split_outside_brackets(deck.value("Contacts/List")))
+      contact_names.push_back(trim(entry.substr(0, entry.find(':'))));
+
+    // 2. Parse the deck in full; ParameterHandler names file and line.
+    ParameterHandler prm;
+    declare(prm, materials, contact_names);
+    try
+      {
+        prm.parse_input(file, "", true);
+      }
+    catch (const ExceptionBase &e)
+      {
+        throw DeckError(error_text(e));
+      }
+    apply_overrides(prm, overrides);
+    {
+      std::ostringstream as_run;
+      prm.print_parameters(as_run, ParameterHandler::PRM | ParameterHandler::KeepDeclarationOrder);
+      deck_as_run = as_run.str();
+    }
+
+    // 3. Convert and cross-check.
+    dimension   = prm.get_integer("Dimension");
+    temperature = DeckPatterns::quantity(prm.get("Temperature"), Quantity::temperature);
+
+    prm.enter_subsection("Materials");
+    materials.parse_parameters(prm, deck);
+    prm.leave_subsection();
+
+    prm.enter_subsection("Stack");
+    layers        = parse_layers(deck, prm.get("Layers"));
+    width         = DeckPatterns::quantity(prm.get("Width"), Quantity::length);
+    depth         = DeckPatterns::quantity(prm.get("Depth"), Quantity::length);
+    lateral_cells = prm.get_integer("Lateral cells");
+    mesh_file     = trim(prm.get("Mesh file"));
+    refinement    = prm.get_integer("Refinement");
+    interface_cell_size = DeckPatterns::quantity(prm.get("Interface cell size"), Quantity::length);
+    parse_doping(deck, prm.get("Doping"), layers);
+    periodic_lateral = prm.get("Lateral boundary") == "periodic";
+    prm.leave_subsection();
+    for (const Layer &l : layers)
+      if (!materials.has(l.material))
+        fail(deck, "Stack/Layers", "material '" + l.material + "' of layer '" + l.name +
+                                     "' is not in the material library " + materials.path() + " (" +
+                                     join(materials.names()) + ")");
+      else if (materials.get(l.material).kind == MaterialKind::metal)
+        fail(deck, "Stack/Layers", "layer '" + l.name + "' is a metal (" + l.material +
+                                     "): metals are contacts (Contacts/List), not layers");
+    if (periodic_lateral && dimension == 1)
+      fail(deck, "Stack/Lateral boundary", "periodic lateral boundaries need Dimension 2 or 3");
+
+    prm.enter_subsection("Contacts");
+    contacts = parse_contacts(deck, prm.get("List"), dimension, width, !mesh_file.empty(), materials);
+    prm.leave_subsection();
+    for (const Contact &c : contacts)
+      if (periodic_lateral && (c.side == Contact::Side::left || c.side == Contact::Side::right ||
+                               c.side == Contact::Side::front || c.side == Contact::Side::back))
+        fail(deck, "Contacts/List", "contact '" + c.name + "' is on a lateral boundary, which is periodic");
+
+    prm.enter_subsection("Bias");
+    for (const Contact &c : contacts)
+      try
+        {
+          bias[c.name] = Waveform(prm.get(c.name));
+        }
+      catch (const WaveformError &e)
+        {
+          fail(deck, "Bias/" + c.name, std::string(e.what()) + "; expected " + waveform_syntax());
+        }
+    prm.leave_subsection();
+
+    prm.enter_subsection("Light");
+    try
+      {
+        light_intensity = Waveform(prm.get("Intensity"));
+      }
+    catch (const WaveformError &e)
+      {
+        fail(deck, "Light/Intensity", std::string(e.what()) + "; expected " + waveform_syntax());
+      }
+    wavelength = DeckPatterns::quantity(prm.get("Wavelength"), Quantity::length);
+    light_from = prm.get("From");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Physics");
+    {
+      const std::string mode = prm.get("Polarization");
+      polarization = mode == "dynamic" ? PolarizationModel::dynamic :
+                     mode == "frozen"  ? PolarizationModel::frozen :
+                                         PolarizationModel::off;
+      carriers = prm.get_bool("Carriers");
+      ions     = prm.get_bool("Ions");
+      optical  = prm.get_bool("Optical");
+      polarization_boundary    = prm.get("Polarization boundary");
+      polarization_boundary_at = prm.get("Polarization boundary at");
+    }
+    prm.leave_subsection();
+    // Physics that later issues add: refuse it clearly instead of ignoring it.
+    if (polarization == PolarizationModel::dynamic)
+      fail(deck, "Physics/Polarization", "'dynamic' (TDGL) is not implemented yet; use 'frozen' or 'off'");
+    if (carriers)
+      fail(deck, "Physics/Carriers", "drift-diffusion of carriers is not implemented yet; set it to false");
+    if (ions)
+      fail(deck, "Physics/Ions", "mobile-ion transport is not implemented yet; set it to false");
+    if (optical)
+      fail(deck, "Physics/Optical", "optical generation is not implemented yet; set it to false");
+
+    prm.enter_subsection("Initial polarization");
+    {
+      initial_mode = prm.get("Mode");
+      for (const std::string &v : split(prm.get("Value"), ','))
+        initial_value.push_back(std::stod(v));
+      initial_seed  = prm.get_integer("Seed");
+      stripe_period = DeckPatterns::quantity(prm.get("Stripe period"), Quantity::length);
+      initial_file  = prm.get("File");
+    }
+    prm.leave_subsection();
+    if (initial_mode == "from file")
+      fail(deck, "Initial polarization/Mode", "'from file' is not implemented yet; use uniform, random or stripes");
+    if (initial_mode == "stripes" && dimension == 1)
+      fail(deck, "Initial polarization/Mode", "stripes need Dimension 2 or 3");
+    for (const Layer &l : layers)
+      {
+        const Material &m = materials.get(l.material);
+        if (m.is_ferroelectric() && polarization != PolarizationModel::off &&
+            initial_value.size() != m.polarization_axes.size())
+          fail(deck, "Initial polarization/Value",
+               "layer '" + l.name + "' (" + l.material + ") polarizes along '" + m.polarization_axes +
+                 "', so Value needs " + std::to_string(m.polarization_axes.size()) + " number(s), got " +
+                 std::to_string(initial_value.size()));
+      }
+
+    prm.enter_subsection("Time");
+    end_time     = DeckPatterns::quantity(prm.get("End time"), Quantity::time);
+    initial_step = DeckPatterns::quantity(prm.get("Initial step"), Quantity::time);
+    max_step     = DeckPatterns::quantity(prm.get("Max step"), Quantity::time);
+    tolerance    = prm.get_double("Tolerance");
+    prm.leave_subsection();
+    if (max_step < initial_step)
+      fail(deck, "Time/Max step", "must not be smaller than Time/Initial step");
+
+    prm.enter_subsection("Output");
+    output_directory = prm.get("Directory");
+    fields_every     = DeckPatterns::quantity(prm.get("Fields every"), Quantity::time);
+    output_fields    = split(prm.get("Fields"), ',');
+    checkpoint_every = DeckPatterns::quantity(prm.get("Checkpoint every"), Quantity::time);
+    prm.leave_subsection();
+
+    prm.enter_subsection("Discretization");
+    degree = prm.get_integer("Polynomial degree");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Solver");
+    linear_tolerance      = prm.get_double("Linear tolerance");
+    newton_tolerance      = prm.get_double("Newton tolerance");
+    newton_max_iterations = prm.get_integer("Newton max iterations");
+    prm.leave_subsection();
+  }
+
+  void
+  Parameters::print_parameters(std::ostream &out)
+  {
+    MaterialLibrary library;
+    library.read_library("default");
+    ParameterHandler prm;
+    declare(prm, library, {"<contact name>"});
+    out << "# FerroStack deck keys: every key with its default and documentation.\n"
+        << "# Bias has one key per contact of Contacts/List; '<contact name>' stands for it.\n"
+        << "# Materials has one subsection per material of the library (" << library.path() << ").\n";
+    prm.print_parameters(out, ParameterHandler::PRM | ParameterHandler::KeepDeclarationOrder);
+  }
+
+  const Layer &
+  Parameters::layer(const std::string &name) const
+  {
+    for (const Layer &l : layers)
+      if (l.name == name)
+        return l;
+    throw DeckError("no layer called '" + name + "'");
+  }
+} // namespace FerroStack

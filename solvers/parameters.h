@@ -1,0 +1,107 @@
+#ifndef ferrostack_solvers_parameters_h
+#define ferrostack_solvers_parameters_h
+
+#include <meshes/layer.h>
+#include <physics/contacts/contact.h>
+#include <physics/materials/material_library.h>
+#include <solvers/waveform.h>
+
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace FerroStack
+{
+  /// A `--set Path/To/Key=value` override from the command line.
+  using Override = std::pair<std::string, std::string>;
+
+  /**
+   * Every value of a deck, read, checked against the rest of the deck and
+   * converted to the canonical deck units (deck-spec.md). Construction either
+   * succeeds with a consistent set of parameters or throws DeckError naming
+   * the file, line, key and what was expected: nothing downstream needs to
+   * re-validate user input.
+   */
+  struct Parameters
+  {
+    /// Read @p deck_file with @p overrides applied on top.
+    Parameters(const std::string           &deck_file,
+               const std::vector<Override> &overrides = {});
+
+    /// Print every key with its default, unit and documentation.
+    static void
+    print_parameters(std::ostream &out);
+
+    /// The deck as run: every key with its final value, defaults included.
+    std::string deck_as_run;
+    std::string deck_file;
+
+    unsigned dimension   = 2;
+    double   temperature = 300; ///< [K]
+
+    // Stack
+    std::vector<Layer> layers;
+    double             width                = 100; ///< [nm]
+    double             depth                = 100; ///< [nm]
+    unsigned           lateral_cells        = 20;
+    std::string        mesh_file;
+    unsigned           refinement           = 0;
+    double             interface_cell_size  = 0; ///< [nm]
+    bool               periodic_lateral     = false;
+
+    // Contacts and their biases [V] vs [s]
+    std::vector<Contact>            contacts;
+    std::map<std::string, Waveform> bias;
+
+    // Light
+    Waveform    light_intensity; ///< [W/cm^2]
+    double      wavelength = 532; ///< [nm]
+    std::string light_from = "top";
+
+    // Physics
+    enum class PolarizationModel
+    {
+      dynamic,
+      frozen,
+      off
+    } polarization = PolarizationModel::frozen;
+    bool        carriers = false, ions = false, optical = false;
+    std::string polarization_boundary;
+    std::string polarization_boundary_at;
+
+    // Initial polarization
+    std::string         initial_mode = "uniform";
+    std::vector<double> initial_value;  ///< in units of Ps, per material axis
+    unsigned            initial_seed  = 1;
+    double              stripe_period = 100; ///< [nm]
+    std::string         initial_file;
+
+    MaterialLibrary materials;
+
+    // Time [s]
+    double end_time     = 0;
+    double initial_step = 1e-7;
+    double max_step     = 1e-5;
+    double tolerance    = 1e-4;
+
+    // Output
+    std::string              output_directory = "out";
+    double                   fields_every     = 0; ///< [s]
+    std::vector<std::string> output_fields;
+    double                   checkpoint_every = 600; ///< wall-clock [s]
+
+    // Discretization and solver
+    unsigned degree           = 1;
+    double   linear_tolerance = 1e-10; ///< relative
+    double   newton_tolerance = 1e-10; ///< relative residual
+    unsigned newton_max_iterations = 20;
+
+    /// The layer called @p name; throws if there is none.
+    const Layer &
+    layer(const std::string &name) const;
+  };
+} // namespace FerroStack
+
+#endif
