@@ -23,36 +23,31 @@ namespace FerroStack
   namespace
   {
     /**
-     * Cell sizes of one layer of thickness @p t in @p n cells: uniform, or,
-     * with an interface size h0 > 0, growing geometrically by a ratio r from
-     * h0 at both interfaces toward the middle (h_i = h0 r^min(i, n-1-i)),
-     * with r chosen so that the sizes add up to t.
+     * Cell sizes of one layer of thickness @p t whose mean cell size would be
+     * @p h_mean: uniform, or, with an interface size 0 < h0 < h_mean, growing
+     * geometrically (ratio 1.25) from h0 at both interfaces until h_mean is
+     * reached, with uniform cells of about h_mean in between. The sizes add up
+     * to t exactly.
      */
     std::vector<double>
-    graded_sizes(const double t, const unsigned n, const double h0)
+    graded_sizes(const double t, const double h_mean, const double h0)
     {
-      if (h0 <= 0 || h0 * n >= t)
-        return std::vector<double>(n, t / n);
-      const auto total = [&](const double r) {
-        double sum = 0;
-        for (unsigned i = 0; i < n; ++i)
-          sum += h0 * std::pow(r, std::min(i, n - 1 - i));
-        return sum;
-      };
-      double lo = 1, hi = 2;
-      while (total(hi) < t)
-        hi *= 2;
-      for (unsigned it = 0; it < 200; ++it)
+      const unsigned n_uniform = std::max(1u, static_cast<unsigned>(std::lround(t / h_mean)));
+      if (h0 <= 0 || h0 >= h_mean)
+        return std::vector<double>(n_uniform, t / n_uniform);
+      const double        ratio = 1.25;
+      std::vector<double> side;
+      double              side_sum = 0;
+      for (double h = h0; h < h_mean && 2 * (side_sum + h) < t; h *= ratio)
         {
-          const double mid = 0.5 * (lo + hi);
-          (total(mid) < t ? lo : hi) = mid;
+          side.push_back(h);
+          side_sum += h;
         }
-      std::vector<double> sizes(n);
-      for (unsigned i = 0; i < n; ++i)
-        sizes[i] = h0 * std::pow(lo, std::min(i, n - 1 - i));
-      const double scale = t / total(lo);
-      for (double &h : sizes)
-        h *= scale;
+      const double   middle = t - 2 * side_sum;
+      const unsigned n_mid  = std::max(1u, static_cast<unsigned>(std::lround(middle / h_mean)));
+      std::vector<double> sizes(side);
+      sizes.insert(sizes.end(), n_mid, middle / n_mid);
+      sizes.insert(sizes.end(), side.rbegin(), side.rend());
       return sizes;
     }
 
@@ -167,8 +162,9 @@ namespace FerroStack
           layer.cells = std::max(dim == 1 ? 4u : 2u,
                                  static_cast<unsigned>(std::lround(layer.thickness / lateral_h)));
         layer_bottom.push_back(p2[vertical]);
-        for (const double h : graded_sizes(layer.thickness, layer.cells, prm.interface_cell_size))
-          steps[vertical].push_back(h);
+        const auto sizes = graded_sizes(layer.thickness, layer.thickness / layer.cells, prm.interface_cell_size);
+        steps[vertical].insert(steps[vertical].end(), sizes.begin(), sizes.end());
+        layer.cells = sizes.size();
         p2[vertical] += layer.thickness;
       }
 

@@ -591,7 +591,7 @@ namespace FerroStack
     declare(prm, materials, contact_names);
     try
       {
-        prm.parse_input(file, "", true);
+        prm.parse_input(file, "", false);
       }
     catch (const ExceptionBase &e)
       {

@@ -42,14 +42,21 @@ namespace FerroStack
         }
     if (best_P == 0)
       return 0;
-    double       a = best_P / 1.01, b = best_P * 1.01;
-    const double g = 0.5 * (std::sqrt(5.) - 1);
-    for (int i = 0; i < 200; ++i)
+    // Polish with Newton on df/dP / (2P) = alpha + 2 beta x + 3 gamma x^2 +
+    // 4 delta x^3 = 0 in x = P^2 (a minimum is flat in f, not in f').
+    double x = best_P * best_P;
+    for (int i = 0; i < 50; ++i)
       {
-        const double c = b - g * (b - a), d = a + g * (b - a);
-        (energy(c) < energy(d) ? b : a) = (energy(c) < energy(d) ? d : c);
+        const double g  = alpha + x * (2 * beta + x * (3 * gamma + x * 4 * delta));
+        const double dg = 2 * beta + x * (6 * gamma + x * 12 * delta);
+        if (dg == 0)
+          break;
+        const double step = g / dg;
+        x -= step;
+        if (std::abs(step) < 1e-16 * x)
+          break;
       }
-    return 0.5 * (a + b);
+    return std::sqrt(x);
   }
 
   template <int dim>

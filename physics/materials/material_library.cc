@@ -123,7 +123,7 @@ namespace FerroStack
       }
     try
       {
-        prm.parse_input(library_path, "", true);
+        prm.parse_input(library_path, "", false);
       }
     catch (const ExceptionBase &e)
       {

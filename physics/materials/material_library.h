@@ -50,7 +50,7 @@ namespace FerroStack
     bool
     has(const std::string &name) const
     {
-      return materials.count(name) > 0;
+      return library_values.count(name) > 0;
     }
 
     const Material &

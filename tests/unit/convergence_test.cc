@@ -1,0 +1,169 @@
+#include <deal.II/base/function.h>
+
+#include <solvers/simulator.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+#include "test_utilities.h"
+
+using namespace FerroStack;
+using namespace dealii;
+
+namespace
+{
+  /// u = prod_d cos(a_d x_d + 0.2), a_d = 1.3 (d + 1), on the unit cube [nm].
+  template <int dim>
+  double
+  wave(const Point<dim> &p, const int skip_derivative_of = -1)
+  {
+    double u = 1;
+    for (unsigned d = 0; d < dim; ++d)
+      {
+        const double a = 1.3 * (d + 1);
+        u *= (int(d) == skip_derivative_of ? -a * std::sin(a * p[d] + 0.2) : std::cos(a * p[d] + 0.2));
+      }
+    return u;
+  }
+
+  template <int dim>
+  class Exact : public Function<dim>
+  {
+  public:
+    double
+    value(const Point<dim> &p, const unsigned = 0) const override
+    {
+      return wave(p);
+    }
+    Tensor<1, dim>
+    gradient(const Point<dim> &p, const unsigned = 0) const override
+    {
+      Tensor<1, dim> g;
+      for (unsigned d = 0; d < dim; ++d)
+        g[d] = wave(p, d);
+      return g;
+    }
+  };
+
+  /// A smoothly varying permittivity eps = 2 + |x|^2.
+  template <int dim>
+  class Permittivity : public Function<dim>
+  {
+  public:
+    double
+    value(const Point<dim> &p, const unsigned = 0) const override
+    {
+      return 2 + p.square();
+    }
+  };
+
+  /// rho = -div(eps grad u) = -(grad eps . grad u + eps laplace u).
+  template <int dim>
+  class Source : public Function<dim>
+  {
+  public:
+    double
+    value(const Point<dim> &p, const unsigned = 0) const override
+    {
+      double grad_eps_grad_u = 0, laplace = 0;
+      for (unsigned d = 0; d < dim; ++d)
+        {
+          const double a = 1.3 * (d + 1);
+          grad_eps_grad_u += 2 * p[d] * wave(p, d);
+          laplace -= a * a * wave(p);
+        }
+      return -(grad_eps_grad_u + (2 + p.square()) * laplace);
+    }
+  };
+
+  /// Errors (L2, H1 seminorm) on a mesh of n cells per direction.
+  template <int dim>
+  std::array<double, 2>
+  errors(const unsigned degree, const unsigned n)
+  {
+    const std::vector<std::string> sides = {"left", "right", "front", "back"};
+    std::string contacts = "b: bottom: ohmic, t: top: ohmic";
+    for (unsigned s = 0; s < 2 * (dim - 1); ++s)
+      contacts += ", " + sides[s] + ": " + sides[s] + ": ohmic";
+    const std::string deck = "set Dimension = " + std::to_string(dim) + R"(
+subsection Stack
+  set Layers = box: SiO2: 1 : )" + std::to_string(n) + R"(
+  set Width = 1
+  set Depth = 1
+  set Lateral cells = )" + std::to_string(n) + R"(
+end
+subsection Contacts
+  set List = )" + contacts + R"(
+end
+subsection Discretization
+  set Polynomial degree = )" + std::to_string(degree) + R"(
+end
+subsection Solver
+  set Linear tolerance = 1e-13
+end
+)";
+    const Parameters prm(Testing::write_deck("mms", deck));
+    RunLog           log(false);
+    Simulator<dim>   simulator(prm, MPI_COMM_WORLD, log);
+    simulator.set_manufactured_solution(
+      {std::make_shared<Exact<dim>>(), std::make_shared<Source<dim>>(), std::make_shared<Permittivity<dim>>()});
+    simulator.setup();
+    simulator.solve_at(0);
+    return simulator.manufactured_errors();
+  }
+
+  /// Measure the L2 and H1 rates over the mesh sequence and check them
+  /// against the theoretical p + 1 and p, within 0.1.
+  template <int dim>
+  void
+  check_rates(const unsigned degree, const std::vector<unsigned> &meshes)
+  {
+    std::vector<std::array<double, 2>> e;
+    for (const unsigned n : meshes)
+      e.push_back(errors<dim>(degree, n));
+    std::ostringstream table;
+    table << dim << "D Q" << degree << ":   n      L2 error   rate     H1 error   rate\n";
+    for (std::size_t i = 0; i < meshes.size(); ++i)
+      {
+        table << "        " << std::setw(4) << meshes[i] << std::scientific << std::setprecision(3) << "  "
+              << e[i][0];
+        if (i > 0)
+          table << std::fixed << std::setprecision(2) << "   "
+                << std::log(e[i - 1][0] / e[i][0]) / std::log(double(meshes[i]) / meshes[i - 1]);
+        else
+          table << "       ";
+        table << std::scientific << std::setprecision(3) << "  " << e[i][1];
+        if (i > 0)
+          table << std::fixed << std::setprecision(2) << "   "
+                << std::log(e[i - 1][1] / e[i][1]) / std::log(double(meshes[i]) / meshes[i - 1]);
+        table << "\n";
+      }
+    if (Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
+      std::cout << table.str();
+    const std::size_t last = meshes.size() - 1;
+    const double      h    = std::log(double(meshes[last]) / meshes[last - 1]);
+    EXPECT_NEAR(std::log(e[last - 1][0] / e[last][0]) / h, degree + 1., 0.1) << table.str();
+    EXPECT_NEAR(std::log(e[last - 1][1] / e[last][1]) / h, degree, 0.1) << table.str();
+  }
+} // namespace
+
+TEST(Convergence, VariableCoefficientPoisson1D)
+{
+  check_rates<1>(1, {8, 16, 32, 64});
+  check_rates<1>(2, {8, 16, 32, 64});
+}
+
+TEST(Convergence, VariableCoefficientPoisson2D)
+{
+  check_rates<2>(1, {8, 16, 32, 64});
+  check_rates<2>(2, {4, 8, 16, 32});
+}
+
+TEST(Convergence, VariableCoefficientPoisson3D)
+{
+  check_rates<3>(1, {4, 8, 16});
+  check_rates<3>(2, {2, 4, 8});
+}
