@@ -22,6 +22,14 @@ namespace FerroStack
 
   namespace
   {
+    std::string
+    format_number(const double x)
+    {
+      std::ostringstream out;
+      out << x;
+      return out.str();
+    }
+
     /**
      * Cell sizes of one layer of thickness @p t whose mean cell size would be
      * @p h_mean: uniform, or, with an interface size 0 < h0 < h_mean, growing
@@ -43,8 +51,8 @@ namespace FerroStack
           side.push_back(h);
           side_sum += h;
         }
-      const double   middle = t - 2 * side_sum;
-      const unsigned n_mid  = std::max(1u, static_cast<unsigned>(std::lround(middle / h_mean)));
+      const double        middle = t - 2 * side_sum;
+      const unsigned      n_mid  = std::max(1u, static_cast<unsigned>(std::lround(middle / h_mean)));
       std::vector<double> sizes(side);
       sizes.insert(sizes.end(), n_mid, middle / n_mid);
       sizes.insert(sizes.end(), side.rbegin(), side.rend());
@@ -99,9 +107,9 @@ namespace FerroStack
 
   template <int dim>
   StackMesh<dim>::StackMesh(const Parameters &prm, const MPI_Comm comm)
-    : layers(prm.layers)
-    , contacts(prm.contacts)
-    , periodic_lateral(prm.periodic_lateral)
+      : layers(prm.layers)
+      , contacts(prm.contacts)
+      , periodic_lateral(prm.periodic_lateral)
   {
     for (const Layer &l : layers)
       {
@@ -124,7 +132,8 @@ namespace FerroStack
       {
         std::vector<GridTools::PeriodicFacePair<typename Triangulation<dim>::cell_iterator>> pairs;
         for (unsigned d = 0; d + 1 < dim; ++d)
-          GridTools::collect_periodic_faces(static_cast<const Triangulation<dim> &>(*tria), 2 * d, 2 * d + 1, d, pairs);
+          GridTools::collect_periodic_faces(
+            static_cast<const Triangulation<dim> &>(*tria), 2 * d, 2 * d + 1, d, pairs);
         tria->add_periodicity(pairs);
       }
     tria->refine_global(prm.refinement);
@@ -134,9 +143,9 @@ namespace FerroStack
   void
   StackMesh<dim>::generate_stack(const Parameters &prm)
   {
-    const unsigned vertical = dim - 1;
+    const unsigned                   vertical = dim - 1;
     std::vector<std::vector<double>> steps(dim);
-    Point<dim> p1, p2;
+    Point<dim>                       p1, p2;
 
     // Lateral directions: mesh lines at both ends of every partial contact.
     std::vector<double> breaks;
@@ -154,15 +163,16 @@ namespace FerroStack
       }
 
     // Vertical: each layer's cells, graded toward its interfaces if asked.
-    const double lateral_h = (dim == 1 ? 0.25 : prm.width / prm.lateral_cells);
+    const double        lateral_h = (dim == 1 ? 0.25 : prm.width / prm.lateral_cells);
     std::vector<double> layer_bottom;
     for (Layer &layer : layers)
       {
         if (layer.cells == 0)
-          layer.cells = std::max(dim == 1 ? 4u : 2u,
-                                 static_cast<unsigned>(std::lround(layer.thickness / lateral_h)));
+          layer.cells =
+            std::max(dim == 1 ? 4u : 2u, static_cast<unsigned>(std::lround(layer.thickness / lateral_h)));
         layer_bottom.push_back(p2[vertical]);
-        const auto sizes = graded_sizes(layer.thickness, layer.thickness / layer.cells, prm.interface_cell_size);
+        const auto sizes =
+          graded_sizes(layer.thickness, layer.thickness / layer.cells, prm.interface_cell_size);
         steps[vertical].insert(steps[vertical].end(), sizes.begin(), sizes.end());
         layer.cells = sizes.size();
         p2[vertical] += layer.thickness;
@@ -204,8 +214,8 @@ namespace FerroStack
                     (!contacts[k].partial || (c[0] > contacts[k].x0 && c[0] < contacts[k].x1)))
                   {
                     if (id >= 100)
-                      throw DeckError(prm.deck_file + ": Contacts/List: contacts '" + contacts[id - 100].name +
-                                      "' and '" + contacts[k].name + "' overlap");
+                      throw DeckError(prm.deck_file + ": Contacts/List: contacts '" +
+                                      contacts[id - 100].name + "' and '" + contacts[k].name + "' overlap");
                     id = contact_boundary_id(k);
                   }
               cell->face(f)->set_boundary_id(id);
@@ -218,10 +228,10 @@ namespace FerroStack
   void
   StackMesh<dim>::read_gmsh(const Parameters &prm)
   {
-    const auto groups = read_gmsh_physical_names(prm.mesh_file);
+    const auto         groups = read_gmsh_physical_names(prm.mesh_file);
     Triangulation<dim> coarse;
     {
-      GridIn<dim> in(coarse);
+      GridIn<dim>   in(coarse);
       std::ifstream file(prm.mesh_file);
       try
         {
@@ -240,8 +250,8 @@ namespace FerroStack
       {
         const auto group = groups.find(layers[l].name);
         if (group == groups.end() || group->second.dimension != dim)
-          throw DeckError(prm.mesh_file + ": Stack/Layers: layer '" + layers[l].name +
-                          "' has no " + std::to_string(dim) + "D physical group of that name in the mesh");
+          throw DeckError(prm.mesh_file + ": Stack/Layers: layer '" + layers[l].name + "' has no " +
+                          std::to_string(dim) + "D physical group of that name in the mesh");
         region_of_tag[group->second.tag] = l;
       }
     std::map<int, boundary_id> contact_of_tag;
@@ -274,8 +284,8 @@ namespace FerroStack
           if (cell->face(f)->at_boundary())
             {
               const auto contact = contact_of_tag.find(cell->face(f)->boundary_id());
-              cell->face(f)->set_boundary_id(contact == contact_of_tag.end() ? side_boundary_id(Contact::Side::left) :
-                                                                               contact->second);
+              cell->face(f)->set_boundary_id(
+                contact == contact_of_tag.end() ? side_boundary_id(Contact::Side::left) : contact->second);
             }
       }
     tria->copy_triangulation(coarse);
@@ -311,12 +321,13 @@ namespace FerroStack
       {
         const auto n = Utilities::MPI::sum(cells[l], tria->get_communicator());
         out << "  layer " << layers[l].name << ": " << layers[l].material << " ("
-            << kind_name(layer_materials[l]->kind) << "), " << layers[l].thickness << " nm, " << n << " cells\n";
+            << kind_name(layer_materials[l]->kind) << "), " << layers[l].thickness << " nm, " << n
+            << " cells\n";
       }
     for (const Contact &c : contacts)
       out << "  contact " << c.name << ": "
           << (c.side == Contact::Side::physical ? c.physical_name : Contact::side_name(c.side))
-          << (c.partial ? "[" + std::to_string(c.x0) + "," + std::to_string(c.x1) + "]" : "") << "\n";
+          << (c.partial ? "[" + format_number(c.x0) + "," + format_number(c.x1) + "] nm" : "") << "\n";
     return out.str();
   }
 

@@ -30,17 +30,17 @@ namespace FerroStack
     {
     public:
       explicit ElectrostaticFields(const Simulator<dim> &simulator)
-        : simulator(simulator)
-        , prm(simulator.parameters())
+          : simulator(simulator)
+          , prm(simulator.parameters())
       {}
 
       void
       evaluate_scalar_field(const DataPostprocessorInputs::Scalar<dim> &inputs,
-                            std::vector<Vector<double>> &computed) const override
+                            std::vector<Vector<double>>                &computed) const override
       {
-        const double V_T      = simulator.scaling().potential;
-        const double E_factor = -V_T / simulator.scaling().length * 1e-8; // V/m -> MV/cm
-        const auto   cell     = inputs.template get_cell<dim>();
+        const double    V_T      = simulator.scaling().potential;
+        const double    E_factor = -V_T / simulator.scaling().length * 1e-8; // V/m -> MV/cm
+        const auto      cell     = inputs.template get_cell<dim>();
         const Material &material = simulator.mesh().material(cell->material_id());
         for (unsigned q = 0; q < inputs.solution_values.size(); ++q)
           {
@@ -52,7 +52,8 @@ namespace FerroStack
                 computed[q][c++] = E_factor * inputs.solution_gradients[q][d];
             if (wanted(prm, "polarization"))
               {
-                const Tensor<1, dim> P = simulator.polarization().value(inputs.evaluation_points[q], material);
+                const Tensor<1, dim> P =
+                  simulator.polarization().value(inputs.evaluation_points[q], material);
                 for (unsigned d = 0; d < dim; ++d)
                   computed[q][c++] = 100. * P[d]; // C/m^2 -> uC/cm^2
               }
@@ -102,8 +103,8 @@ namespace FerroStack
 
   template <int dim>
   OutputWriter<dim>::OutputWriter(const Simulator<dim> &simulator, const std::string &directory)
-    : simulator(simulator)
-    , directory(directory)
+      : simulator(simulator)
+      , directory(directory)
   {}
 
   template <int dim>

@@ -7,9 +7,11 @@
 
 namespace FerroStack
 {
-  TerminalsWriter::TerminalsWriter(const std::string &filename, const std::vector<std::string> &columns, const bool root)
-    : n_columns(columns.size())
-    , root(root)
+  TerminalsWriter::TerminalsWriter(const std::string              &filename,
+                                   const std::vector<std::string> &columns,
+                                   const bool                      root)
+      : n_columns(columns.size())
+      , root(root)
   {
     if (!root)
       return;

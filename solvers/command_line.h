@@ -20,7 +20,7 @@ namespace FerroStack
     CommandLine(const int argc, const char *const *argv);
 
     std::string           deck;
-    std::string           output;   ///< empty: the deck's Output/Directory
+    std::string           output; ///< empty: the deck's Output/Directory
     std::vector<Override> overrides;
     bool                  check            = false;
     bool                  print_parameters = false;

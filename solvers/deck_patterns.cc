@@ -11,9 +11,9 @@ namespace FerroStack
     QuantityPattern::QuantityPattern(const Quantity quantity,
                                      const double   lower_bound,
                                      const bool     strict_lower)
-      : quantity(quantity)
-      , lower_bound(lower_bound)
-      , strict_lower(strict_lower)
+        : quantity(quantity)
+        , lower_bound(lower_bound)
+        , strict_lower(strict_lower)
     {}
 
     bool
@@ -29,8 +29,7 @@ namespace FerroStack
     QuantityPattern::description(const OutputStyle) const
     {
       std::ostringstream text;
-      text << "[" << quantity_syntax(quantity) << "; "
-           << (strict_lower ? "> " : ">= ") << lower_bound << " "
+      text << "[" << quantity_syntax(quantity) << "; " << (strict_lower ? "> " : ">= ") << lower_bound << " "
            << canonical_unit(quantity) << "]";
       return text.str();
     }
@@ -38,16 +37,13 @@ namespace FerroStack
     std::unique_ptr<PatternBase>
     QuantityPattern::clone() const
     {
-      return std::make_unique<QuantityPattern>(quantity,
-                                               lower_bound,
-                                               strict_lower);
+      return std::make_unique<QuantityPattern>(quantity, lower_bound, strict_lower);
     }
 
-    CheckedPattern::CheckedPattern(
-      const std::function<bool(const std::string &)> &checker,
-      const std::string                              &what)
-      : checker(checker)
-      , what(what)
+    CheckedPattern::CheckedPattern(const std::function<bool(const std::string &)> &checker,
+                                   const std::string                              &what)
+        : checker(checker)
+        , what(what)
     {}
 
     bool

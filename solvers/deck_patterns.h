@@ -25,9 +25,7 @@ namespace FerroStack
     class QuantityPattern : public PatternBase
     {
     public:
-      QuantityPattern(const Quantity quantity,
-                      const double   lower_bound,
-                      const bool     strict_lower = false);
+      QuantityPattern(const Quantity quantity, const double lower_bound, const bool strict_lower = false);
       bool
       match(const std::string &test_string) const override;
       std::string
@@ -45,8 +43,7 @@ namespace FerroStack
     class CheckedPattern : public PatternBase
     {
     public:
-      CheckedPattern(const std::function<bool(const std::string &)> &checker,
-                     const std::string                              &what);
+      CheckedPattern(const std::function<bool(const std::string &)> &checker, const std::string &what);
       bool
       match(const std::string &test_string) const override;
       std::string

@@ -15,7 +15,7 @@ namespace FerroStack
   }
 
   DeckScanner::DeckScanner(const std::string &filename)
-    : file(filename)
+      : file(filename)
   {
     std::ifstream in(filename);
     if (!in)
@@ -61,10 +61,8 @@ namespace FerroStack
           {
             const auto        equal = statement.find('=');
             const std::string key   = trim(statement.substr(4, equal - 4));
-            const std::string value =
-              equal == std::string::npos ? "" : trim(statement.substr(equal + 1));
-            entries[path.empty() ? key : path + "/" + key] = {
-              value, {filename, statement_line}};
+            const std::string value = equal == std::string::npos ? "" : trim(statement.substr(equal + 1));
+            entries[path.empty() ? key : path + "/" + key] = {value, {filename, statement_line}};
           }
         statement.clear();
       }

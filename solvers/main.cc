@@ -52,8 +52,9 @@ main(int argc, char **argv)
           return exit_codes::success;
         }
       if (!command_line.restart.empty())
-        throw DeckError("--restart " + command_line.restart +
-                        ": checkpoints are written by time-dependent runs, which this version does not have yet");
+        throw DeckError(
+          "--restart " + command_line.restart +
+          ": checkpoints are written by time-dependent runs, which this version does not have yet");
 
       const Parameters prm(command_line.deck, command_line.overrides);
       switch (prm.dimension)

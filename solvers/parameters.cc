@@ -17,6 +17,17 @@ namespace FerroStack
 
   namespace
   {
+    /// A path in a deck is relative to the deck's folder, as users expect
+    /// when they keep a deck beside its mesh or material library.
+    std::string
+    relative_to_deck(const std::string &deck_file, const std::string &path)
+    {
+      if (path.empty() || path[0] == '/')
+        return path;
+      const auto slash = deck_file.rfind('/');
+      return slash == std::string::npos ? path : deck_file.substr(0, slash + 1) + path;
+    }
+
     const std::vector<std::string> &
     known_output_fields()
     {
@@ -89,15 +100,14 @@ namespace FerroStack
 
       prm.enter_subsection("Stack");
       {
-        prm.declare_entry(
-          "Layers",
-          "",
-          Patterns::Anything(),
-          "Layers from bottom (z = 0) to top, comma separated, each "
-          "'name: material: thickness_nm [: cells]'; material from the "
-          "library; thickness [nm] (a unit such as '2 um' is converted); "
-          "cells = vertical cells of the layer (default: about the lateral "
-          "cell size, at least 2).");
+        prm.declare_entry("Layers",
+                          "",
+                          Patterns::Anything(),
+                          "Layers from bottom (z = 0) to top, comma separated, each "
+                          "'name: material: thickness_nm [: cells]'; material from the "
+                          "library; thickness [nm] (a unit such as '2 um' is converted); "
+                          "cells = vertical cells of the layer (default: about the lateral "
+                          "cell size, at least 2).");
         prm.declare_entry("Width",
                           "100",
                           QuantityPattern(Quantity::length, 0, true),
@@ -113,20 +123,19 @@ namespace FerroStack
         prm.declare_entry("Mesh file",
                           "",
                           Patterns::Anything(),
-                          "Optional Gmsh .msh file; its physical groups name "
+                          "Optional Gmsh .msh file (relative to the deck's folder); its physical groups name "
                           "the regions (= layer names) and the contacts.");
         prm.declare_entry("Refinement",
                           "0",
                           Patterns::Integer(0, 12),
                           "Global refinements on top of the generated or "
                           "read mesh.");
-        prm.declare_entry(
-          "Interface cell size",
-          "0",
-          QuantityPattern(Quantity::length, 0),
-          "Vertical cell size at every interface [nm]; > 0 grades cells "
-          "geometrically from this size to the layer's mean size; 0 = "
-          "uniform cells.");
+        prm.declare_entry("Interface cell size",
+                          "0",
+                          QuantityPattern(Quantity::length, 0),
+                          "Vertical cell size at every interface [nm]; > 0 grades cells "
+                          "geometrically from this size to the layer's mean size; 0 = "
+                          "uniform cells.");
         prm.declare_entry("Doping",
                           "",
                           Patterns::Anything(),
@@ -141,14 +150,13 @@ namespace FerroStack
       prm.leave_subsection();
 
       prm.enter_subsection("Contacts");
-      prm.declare_entry(
-        "List",
-        "",
-        Patterns::Anything(),
-        "Contacts 'name: where: kind', comma separated. where: bottom | top | "
-        "left | right | front | back | top[x0,x1] | bottom[x0,x1] (x in nm) "
-        "| a Gmsh physical name. kind: ohmic | schottky(barrier_eV) | "
-        "metal(Au) (work function from the library) | gate(workfunction_eV).");
+      prm.declare_entry("List",
+                        "",
+                        Patterns::Anything(),
+                        "Contacts 'name: where: kind', comma separated. where: bottom | top | "
+                        "left | right | front | back | top[x0,x1] | bottom[x0,x1] (x in nm) "
+                        "| a Gmsh physical name. kind: ohmic | schottky(barrier_eV) | "
+                        "metal(Au) (work function from the library) | gate(workfunction_eV).");
       prm.leave_subsection();
 
       prm.enter_subsection("Bias");
@@ -156,8 +164,7 @@ namespace FerroStack
         prm.declare_entry(contact,
                           "DC 0",
                           Patterns::Anything(),
-                          "Voltage of contact '" + contact + "' [V] vs time [s]: " +
-                            waveform_syntax() + ".");
+                          "Voltage of contact '" + contact + "' [V] vs time [s]: " + waveform_syntax() + ".");
       prm.leave_subsection();
 
       prm.enter_subsection("Light");
@@ -165,35 +172,24 @@ namespace FerroStack
         prm.declare_entry("Intensity",
                           "DC 0",
                           Patterns::Anything(),
-                          "Incident intensity [W/cm^2] vs time [s]: " +
-                            waveform_syntax() + ".");
+                          "Incident intensity [W/cm^2] vs time [s]: " + waveform_syntax() + ".");
         prm.declare_entry("Wavelength",
                           "532",
                           QuantityPattern(Quantity::length, 0, true),
                           "Wavelength [nm].");
-        prm.declare_entry("From",
-                          "top",
-                          Patterns::Selection("top|bottom"),
-                          "Side the light comes from.");
+        prm.declare_entry("From", "top", Patterns::Selection("top|bottom"), "Side the light comes from.");
       }
       prm.leave_subsection();
 
       prm.enter_subsection("Physics");
       {
-        prm.declare_entry(
-          "Polarization",
-          "frozen",
-          Patterns::Selection("dynamic|frozen|off"),
-          "dynamic (TDGL), frozen (the initial polarization, held fixed) or "
-          "off.");
-        prm.declare_entry("Carriers",
-                          "false",
-                          Patterns::Bool(),
-                          "Solve electron and hole drift-diffusion.");
-        prm.declare_entry("Ions",
-                          "false",
-                          Patterns::Bool(),
-                          "Solve mobile-ion Nernst-Planck transport.");
+        prm.declare_entry("Polarization",
+                          "frozen",
+                          Patterns::Selection("dynamic|frozen|off"),
+                          "dynamic (TDGL), frozen (the initial polarization, held fixed) or "
+                          "off.");
+        prm.declare_entry("Carriers", "false", Patterns::Bool(), "Solve electron and hole drift-diffusion.");
+        prm.declare_entry("Ions", "false", Patterns::Bool(), "Solve mobile-ion Nernst-Planck transport.");
         prm.declare_entry("Optical",
                           "false",
                           Patterns::Bool(),
@@ -217,13 +213,12 @@ namespace FerroStack
                           "uniform",
                           Patterns::Selection("uniform|random|stripes|from file"),
                           "uniform | random | stripes | from file.");
-        prm.declare_entry(
-          "Value",
-          "1",
-          Patterns::List(Patterns::Double(), 1, 3),
-          "One number per axis of the material's 'Polarization axes' (x, z "
-          "for xz; one number for z or x alone), in units of its Ps: the "
-          "minimum of f_L at the deck's temperature [1].");
+        prm.declare_entry("Value",
+                          "1",
+                          Patterns::List(Patterns::Double(), 1, 3),
+                          "One number per axis of the material's 'Polarization axes' (x, z "
+                          "for xz; one number for z or x alone), in units of its Ps: the "
+                          "minimum of f_L at the deck's temperature [1].");
         prm.declare_entry("Seed",
                           "1",
                           Patterns::Integer(0),
@@ -247,7 +242,7 @@ namespace FerroStack
                           "default",
                           Patterns::Anything(),
                           "'default' (inputs/materials/default.prm) or the "
-                          "path of a .prm material library.");
+                          "path of a .prm material library (relative to the deck's folder).");
         library.declare_parameters(prm);
       }
       prm.leave_subsection();
@@ -336,17 +331,14 @@ namespace FerroStack
     std::vector<Layer>
     parse_layers(const DeckScanner &deck, const std::string &text)
     {
-      const std::string path = "Stack/Layers";
-      std::vector<Layer> layers;
+      const std::string     path = "Stack/Layers";
+      std::vector<Layer>    layers;
       std::set<std::string> names;
       for (const std::string &entry : split(text, ','))
         {
           const auto parts = split(entry, ':');
           if (parts.size() < 3 || parts.size() > 4)
-            fail(deck,
-                 path,
-                 "'" + entry +
-                   "' is not 'name: material: thickness_nm [: cells]'");
+            fail(deck, path, "'" + entry + "' is not 'name: material: thickness_nm [: cells]'");
           Layer layer;
           layer.name     = parts[0];
           layer.material = parts[1];
@@ -354,8 +346,7 @@ namespace FerroStack
             fail(deck, path, "layer name '" + layer.name + "' must be one word without '.', '[' or ']'");
           if (!names.insert(layer.name).second)
             fail(deck, path, "layer name '" + layer.name + "' is used twice");
-          if (!parse_quantity(parts[2], Quantity::length, layer.thickness) ||
-              !(layer.thickness > 0))
+          if (!parse_quantity(parts[2], Quantity::length, layer.thickness) || !(layer.thickness > 0))
             fail(deck,
                  path,
                  "thickness '" + parts[2] + "' of layer '" + layer.name +
@@ -363,12 +354,10 @@ namespace FerroStack
           if (parts.size() == 4)
             {
               double cells;
-              if (!parse_double(parts[3], cells) || cells < 1 ||
-                  cells != std::floor(cells))
+              if (!parse_double(parts[3], cells) || cells < 1 || cells != std::floor(cells))
                 fail(deck,
                      path,
-                     "cells '" + parts[3] + "' of layer '" + layer.name +
-                       "' must be a positive integer");
+                     "cells '" + parts[3] + "' of layer '" + layer.name + "' must be a positive integer");
               layer.cells = static_cast<unsigned>(cells);
             }
           layers.push_back(layer);
@@ -381,8 +370,8 @@ namespace FerroStack
     void
     parse_doping(const DeckScanner &deck, const std::string &text, std::vector<Layer> &layers)
     {
-      const std::string path = "Stack/Doping";
-      std::string spaced = text;
+      const std::string path   = "Stack/Doping";
+      std::string       spaced = text;
       for (char &c : spaced)
         if (c == ',')
           c = ';';
@@ -392,17 +381,20 @@ namespace FerroStack
           if (colon == std::string::npos)
             fail(deck, path, "'" + entry + "' is not 'layer: donors N' or 'layer: acceptors N' (N in cm^-3)");
           const std::string name = trim(entry.substr(0, colon));
-          auto layer = std::find_if(layers.begin(), layers.end(), [&](const Layer &l) { return l.name == name; });
+          auto              layer =
+            std::find_if(layers.begin(), layers.end(), [&](const Layer &l) { return l.name == name; });
           if (layer == layers.end())
             fail(deck, path, "no layer called '" + name + "' in Stack/Layers");
           std::istringstream in(entry.substr(colon + 1));
-          std::string kind, number;
-          bool any = false;
+          std::string        kind, number;
+          bool               any = false;
           while (in >> kind)
             {
               double value;
               if (!(in >> number) || !parse_double(number, value) || value < 0)
-                fail(deck, path, "'" + kind + "' of layer '" + name + "' needs a non-negative density in cm^-3");
+                fail(deck,
+                     path,
+                     "'" + kind + "' of layer '" + name + "' needs a non-negative density in cm^-3");
               if (kind == "donors")
                 layer->donors = value;
               else if (kind == "acceptors")
@@ -424,8 +416,8 @@ namespace FerroStack
                    const bool             from_gmsh,
                    const MaterialLibrary &library)
     {
-      const std::string path = "Contacts/List";
-      std::vector<Contact> contacts;
+      const std::string     path = "Contacts/List";
+      std::vector<Contact>  contacts;
       std::set<std::string> names;
       for (const std::string &entry : split_outside_brackets(text))
         {
@@ -440,24 +432,28 @@ namespace FerroStack
             fail(deck, path, "contact name '" + contact.name + "' is used twice");
 
           // where
-          std::string where = parts[1];
-          const auto bracket = where.find('[');
-          std::string side = trim(where.substr(0, bracket));
-          const std::map<std::string, Contact::Side> sides = {
-            {"bottom", Contact::Side::bottom}, {"top", Contact::Side::top},
-            {"left", Contact::Side::left},     {"right", Contact::Side::right},
-            {"front", Contact::Side::front},   {"back", Contact::Side::back}};
+          std::string                                where   = parts[1];
+          const auto                                 bracket = where.find('[');
+          std::string                                side    = trim(where.substr(0, bracket));
+          const std::map<std::string, Contact::Side> sides   = {{"bottom", Contact::Side::bottom},
+                                                                {"top", Contact::Side::top},
+                                                                {"left", Contact::Side::left},
+                                                                {"right", Contact::Side::right},
+                                                                {"front", Contact::Side::front},
+                                                                {"back", Contact::Side::back}};
           if (sides.count(side))
             {
               contact.side = sides.at(side);
               const unsigned needed =
                 (contact.side == Contact::Side::bottom || contact.side == Contact::Side::top) ? 1 :
-                (contact.side == Contact::Side::front || contact.side == Contact::Side::back) ? 3 : 2;
+                (contact.side == Contact::Side::front || contact.side == Contact::Side::back) ? 3 :
+                                                                                                2;
               if (dim < needed)
-                fail(deck, path, "contact '" + contact.name + "' is on the " + side +
-                                   " boundary, which a " + std::to_string(dim) +
-                                   "D device does not have (" +
-                                   (dim == 1 ? "bottom, top" : "bottom, top, left, right") + ")");
+                fail(deck,
+                     path,
+                     "contact '" + contact.name + "' is on the " + side + " boundary, which a " +
+                       std::to_string(dim) + "D device does not have (" +
+                       (dim == 1 ? "bottom, top" : "bottom, top, left, right") + ")");
             }
           else if (bracket == std::string::npos && from_gmsh)
             {
@@ -465,10 +461,12 @@ namespace FerroStack
               contact.physical_name = side;
             }
           else
-            fail(deck, path, "contact '" + contact.name + "': '" + where +
-                               "' is not bottom | top | left | right | front | back | "
-                               "top[x0,x1] | bottom[x0,x1]" +
-                               (from_gmsh ? " | a Gmsh physical name" : ""));
+            fail(deck,
+                 path,
+                 "contact '" + contact.name + "': '" + where +
+                   "' is not bottom | top | left | right | front | back | "
+                   "top[x0,x1] | bottom[x0,x1]" +
+                   (from_gmsh ? " | a Gmsh physical name" : ""));
           if (bracket != std::string::npos)
             {
               const auto close = where.find(']');
@@ -477,22 +475,30 @@ namespace FerroStack
                   !parse_quantity(range[0], Quantity::length, contact.x0) ||
                   !parse_quantity(range[1], Quantity::length, contact.x1) ||
                   trim(where.substr(close + 1)) != "")
-                fail(deck, path, "contact '" + contact.name + "': '" + where + "' is not " + side + "[x0,x1] with x0, x1 in nm");
+                fail(deck,
+                     path,
+                     "contact '" + contact.name + "': '" + where + "' is not " + side +
+                       "[x0,x1] with x0, x1 in nm");
               if (contact.side != Contact::Side::top && contact.side != Contact::Side::bottom)
-                fail(deck, path, "contact '" + contact.name + "': a range [x0,x1] is only allowed on top or bottom");
+                fail(deck,
+                     path,
+                     "contact '" + contact.name + "': a range [x0,x1] is only allowed on top or bottom");
               if (dim == 1)
                 fail(deck, path, "contact '" + contact.name + "': a range [x0,x1] needs Dimension 2 or 3");
               if (!(contact.x0 < contact.x1) || contact.x0 < 0 || contact.x1 > width * (1 + 1e-12))
-                fail(deck, path, "contact '" + contact.name + "': range [" + range[0] + "," + range[1] +
-                                   "] must satisfy 0 <= x0 < x1 <= Width (" + std::to_string(width) + " nm): it lies outside the device");
+                fail(deck,
+                     path,
+                     "contact '" + contact.name + "': range [" + range[0] + "," + range[1] +
+                       "] must satisfy 0 <= x0 < x1 <= Width (" + std::to_string(width) +
+                       " nm): it lies outside the device");
               contact.partial = true;
             }
 
           // kind
-          const std::string kind = parts[2];
-          const auto open = kind.find('(');
+          const std::string kind      = parts[2];
+          const auto        open      = kind.find('(');
           const std::string kind_name = trim(kind.substr(0, open));
-          std::string argument;
+          std::string       argument;
           if (open != std::string::npos)
             {
               if (kind.back() != ')')
@@ -505,26 +511,35 @@ namespace FerroStack
             {
               double value;
               if (!parse_quantity(argument, Quantity::energy, value))
-                fail(deck, path, "contact '" + contact.name + "': " + kind_name + "(...) expects an energy in eV, got '" + argument + "'");
+                fail(deck,
+                     path,
+                     "contact '" + contact.name + "': " + kind_name + "(...) expects an energy in eV, got '" +
+                       argument + "'");
               contact.kind = kind_name == "gate" ? Contact::Kind::gate : Contact::Kind::schottky;
               (kind_name == "gate" ? contact.workfunction : contact.barrier) = value;
             }
           else if (kind_name == "metal")
             {
               if (!library.has(argument))
-                fail(deck, path, "contact '" + contact.name + "': metal '" + argument +
-                                   "' is not in the material library (" + join(library.names()) + ")");
+                fail(deck,
+                     path,
+                     "contact '" + contact.name + "': metal '" + argument +
+                       "' is not in the material library (" + join(library.names()) + ")");
               const Material &metal = library.get(argument);
               if (metal.kind != MaterialKind::metal)
-                fail(deck, path, "contact '" + contact.name + "': '" + argument + "' is a " +
-                                   FerroStack::kind_name(metal.kind) + ", not a metal");
+                fail(deck,
+                     path,
+                     "contact '" + contact.name + "': '" + argument + "' is a " +
+                       FerroStack::kind_name(metal.kind) + ", not a metal");
               contact.kind         = Contact::Kind::metal;
               contact.metal        = argument;
               contact.workfunction = metal.require("Work function", "a metal contact");
             }
           else
-            fail(deck, path, "contact '" + contact.name + "': kind '" + kind +
-                               "' is not ohmic | schottky(barrier_eV) | metal(NAME) | gate(workfunction_eV)");
+            fail(deck,
+                 path,
+                 "contact '" + contact.name + "': kind '" + kind +
+                   "' is not ohmic | schottky(barrier_eV) | metal(NAME) | gate(workfunction_eV)");
           contacts.push_back(contact);
         }
       return contacts;
@@ -535,9 +550,9 @@ namespace FerroStack
     {
       for (const Override &o : overrides)
         {
-          const auto path = split(o.first, '/');
-          const std::string where = "--set " + o.first + "=" + o.second;
-          unsigned entered = 0;
+          const auto        path    = split(o.first, '/');
+          const std::string where   = "--set " + o.first + "=" + o.second;
+          unsigned          entered = 0;
           try
             {
               for (std::size_t i = 0; i + 1 < path.size(); ++i, ++entered)
@@ -557,7 +572,7 @@ namespace FerroStack
   } // namespace
 
   Parameters::Parameters(const std::string &file, const std::vector<Override> &overrides)
-    : deck_file(file)
+      : deck_file(file)
   {
     // 1. Read the values that decide which keys exist.
     DeckScanner deck(file);
@@ -571,7 +586,8 @@ namespace FerroStack
       (void)section; // checked by ParameterHandler below
     try
       {
-        materials.read_library(deck.value("Materials/Library", "default"));
+        const std::string library = trim(deck.value("Materials/Library", "default"));
+        materials.read_library(library == "default" ? library : relative_to_deck(file, library));
       }
     catch (const DeckError &e)
       {
@@ -579,9 +595,10 @@ namespace FerroStack
       }
     for (const std::string &name : deck.subsections("Materials"))
       if (!materials.has(name))
-        fail(deck, "Materials/" + name, "material '" + name +
-                                           "' is not in the material library " + materials.path() +
-                                           " (" + join(materials.names()) + ")");
+        fail(deck,
+             "Materials/" + name,
+             "material '" + name + "' is not in the material library " + materials.path() + " (" +
+               join(materials.names()) + ")");
     std::vector<std::string> contact_names;
     for (const std::string &entry : split_outside_brackets(deck.value("Contacts/List")))
       contact_names.push_back(trim(entry.substr(0, entry.find(':'))));
@@ -613,24 +630,27 @@ namespace FerroStack
     prm.leave_subsection();
 
     prm.enter_subsection("Stack");
-    layers        = parse_layers(deck, prm.get("Layers"));
-    width         = DeckPatterns::quantity(prm.get("Width"), Quantity::length);
-    depth         = DeckPatterns::quantity(prm.get("Depth"), Quantity::length);
-    lateral_cells = prm.get_integer("Lateral cells");
-    mesh_file     = trim(prm.get("Mesh file"));
-    refinement    = prm.get_integer("Refinement");
+    layers              = parse_layers(deck, prm.get("Layers"));
+    width               = DeckPatterns::quantity(prm.get("Width"), Quantity::length);
+    depth               = DeckPatterns::quantity(prm.get("Depth"), Quantity::length);
+    lateral_cells       = prm.get_integer("Lateral cells");
+    mesh_file           = relative_to_deck(file, trim(prm.get("Mesh file")));
+    refinement          = prm.get_integer("Refinement");
     interface_cell_size = DeckPatterns::quantity(prm.get("Interface cell size"), Quantity::length);
     parse_doping(deck, prm.get("Doping"), layers);
     periodic_lateral = prm.get("Lateral boundary") == "periodic";
     prm.leave_subsection();
     for (const Layer &l : layers)
       if (!materials.has(l.material))
-        fail(deck, "Stack/Layers", "material '" + l.material + "' of layer '" + l.name +
-                                     "' is not in the material library " + materials.path() + " (" +
-                                     join(materials.names()) + ")");
+        fail(deck,
+             "Stack/Layers",
+             "material '" + l.material + "' of layer '" + l.name + "' is not in the material library " +
+               materials.path() + " (" + join(materials.names()) + ")");
       else if (materials.get(l.material).kind == MaterialKind::metal)
-        fail(deck, "Stack/Layers", "layer '" + l.name + "' is a metal (" + l.material +
-                                     "): metals are contacts (Contacts/List), not layers");
+        fail(deck,
+             "Stack/Layers",
+             "layer '" + l.name + "' is a metal (" + l.material +
+               "): metals are contacts (Contacts/List), not layers");
     if (periodic_lateral && dimension == 1)
       fail(deck, "Stack/Lateral boundary", "periodic lateral boundaries need Dimension 2 or 3");
 
@@ -669,13 +689,13 @@ namespace FerroStack
 
     prm.enter_subsection("Physics");
     {
-      const std::string mode = prm.get("Polarization");
-      polarization = mode == "dynamic" ? PolarizationModel::dynamic :
-                     mode == "frozen"  ? PolarizationModel::frozen :
-                                         PolarizationModel::off;
-      carriers = prm.get_bool("Carriers");
-      ions     = prm.get_bool("Ions");
-      optical  = prm.get_bool("Optical");
+      const std::string mode   = prm.get("Polarization");
+      polarization             = mode == "dynamic" ? PolarizationModel::dynamic :
+                                 mode == "frozen"  ? PolarizationModel::frozen :
+                                                     PolarizationModel::off;
+      carriers                 = prm.get_bool("Carriers");
+      ions                     = prm.get_bool("Ions");
+      optical                  = prm.get_bool("Optical");
       polarization_boundary    = prm.get("Polarization boundary");
       polarization_boundary_at = prm.get("Polarization boundary at");
     }
@@ -701,7 +721,9 @@ namespace FerroStack
     }
     prm.leave_subsection();
     if (initial_mode == "from file")
-      fail(deck, "Initial polarization/Mode", "'from file' is not implemented yet; use uniform, random or stripes");
+      fail(deck,
+           "Initial polarization/Mode",
+           "'from file' is not implemented yet; use uniform, random or stripes");
     if (initial_mode == "stripes" && dimension == 1)
       fail(deck, "Initial polarization/Mode", "stripes need Dimension 2 or 3");
     for (const Layer &l : layers)
@@ -709,7 +731,8 @@ namespace FerroStack
         const Material &m = materials.get(l.material);
         if (m.is_ferroelectric() && polarization != PolarizationModel::off &&
             initial_value.size() != m.polarization_axes.size())
-          fail(deck, "Initial polarization/Value",
+          fail(deck,
+               "Initial polarization/Value",
                "layer '" + l.name + "' (" + l.material + ") polarizes along '" + m.polarization_axes +
                  "', so Value needs " + std::to_string(m.polarization_axes.size()) + " number(s), got " +
                  std::to_string(initial_value.size()));

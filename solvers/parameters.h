@@ -27,8 +27,7 @@ namespace FerroStack
   struct Parameters
   {
     /// Read @p deck_file with @p overrides applied on top.
-    Parameters(const std::string           &deck_file,
-               const std::vector<Override> &overrides = {});
+    Parameters(const std::string &deck_file, const std::vector<Override> &overrides = {});
 
     /// Print every key with its default, unit and documentation.
     static void
@@ -43,20 +42,20 @@ namespace FerroStack
 
     // Stack
     std::vector<Layer> layers;
-    double             width                = 100; ///< [nm]
-    double             depth                = 100; ///< [nm]
-    unsigned           lateral_cells        = 20;
+    double             width         = 100; ///< [nm]
+    double             depth         = 100; ///< [nm]
+    unsigned           lateral_cells = 20;
     std::string        mesh_file;
-    unsigned           refinement           = 0;
-    double             interface_cell_size  = 0; ///< [nm]
-    bool               periodic_lateral     = false;
+    unsigned           refinement          = 0;
+    double             interface_cell_size = 0; ///< [nm]
+    bool               periodic_lateral    = false;
 
     // Contacts and their biases [V] vs [s]
     std::vector<Contact>            contacts;
     std::map<std::string, Waveform> bias;
 
     // Light
-    Waveform    light_intensity; ///< [W/cm^2]
+    Waveform    light_intensity;  ///< [W/cm^2]
     double      wavelength = 532; ///< [nm]
     std::string light_from = "top";
 
@@ -66,14 +65,14 @@ namespace FerroStack
       dynamic,
       frozen,
       off
-    } polarization = PolarizationModel::frozen;
+    } polarization       = PolarizationModel::frozen;
     bool        carriers = false, ions = false, optical = false;
     std::string polarization_boundary;
     std::string polarization_boundary_at;
 
     // Initial polarization
     std::string         initial_mode = "uniform";
-    std::vector<double> initial_value;  ///< in units of Ps, per material axis
+    std::vector<double> initial_value; ///< in units of Ps, per material axis
     unsigned            initial_seed  = 1;
     double              stripe_period = 100; ///< [nm]
     std::string         initial_file;
@@ -93,9 +92,9 @@ namespace FerroStack
     double                   checkpoint_every = 600; ///< wall-clock [s]
 
     // Discretization and solver
-    unsigned degree           = 1;
-    double   linear_tolerance = 1e-10; ///< relative
-    double   newton_tolerance = 1e-10; ///< relative residual
+    unsigned degree                = 1;
+    double   linear_tolerance      = 1e-10; ///< relative
+    double   newton_tolerance      = 1e-10; ///< relative residual
     unsigned newton_max_iterations = 20;
 
     /// The layer called @p name; throws if there is none.

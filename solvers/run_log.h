@@ -18,7 +18,7 @@ namespace FerroStack
   {
   public:
     explicit RunLog(const bool is_root)
-      : root(is_root)
+        : root(is_root)
     {}
 
     void

@@ -25,12 +25,12 @@ namespace FerroStack
 
   template <int dim>
   Simulator<dim>::Simulator(const Parameters &prm, const MPI_Comm comm, RunLog &log)
-    : prm(prm)
-    , comm(comm)
-    , log(log)
-    , scale(prm.temperature)
-    , fe(prm.degree)
-    , initial_polarization(prm)
+      : prm(prm)
+      , comm(comm)
+      , log(log)
+      , scale(prm.temperature)
+      , fe(prm.degree)
+      , initial_polarization(prm)
   {}
 
   template <int dim>
@@ -73,7 +73,10 @@ namespace FerroStack
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
         const types::boundary_id id = StackMesh<dim>::contact_boundary_id(k);
-        VectorTools::interpolate_boundary_values(dof_handler, id, Functions::ZeroFunction<dim>(), update_constraints);
+        VectorTools::interpolate_boundary_values(dof_handler,
+                                                 id,
+                                                 Functions::ZeroFunction<dim>(),
+                                                 update_constraints);
         contact_dofs.push_back(DoFTools::extract_boundary_dofs(dof_handler, ComponentMask(), {id}));
       }
     update_constraints.close();
@@ -102,7 +105,7 @@ namespace FerroStack
     // with a work function at 0 V, so that phi = V at contacts of that metal:
     // phi_contact = V - (W - W_ref) / q.
     std::vector<double> work_function(prm.contacts.size(), 0);
-    double              reference = 0;
+    double              reference      = 0;
     bool                have_reference = false;
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
@@ -119,9 +122,10 @@ namespace FerroStack
                   if (cell->face(f)->at_boundary() &&
                       cell->face(f)->boundary_id() == StackMesh<dim>::contact_boundary_id(k))
                     layer = std::max<int>(layer, cell->material_id());
-            layer = Utilities::MPI::max(layer, comm);
+            layer             = Utilities::MPI::max(layer, comm);
             const Material &m = stack->material(layer);
-            work_function[k]  = m.require("Electron affinity", "the Schottky contact '" + c.name + "'") + c.barrier;
+            work_function[k] =
+              m.require("Electron affinity", "the Schottky contact '" + c.name + "'") + c.barrier;
           }
         if (!have_reference && c.kind != Contact::Kind::ohmic)
           {
@@ -170,7 +174,7 @@ namespace FerroStack
   {
     assemble(free_constraints, residual, false);
     // R = eps0 V_T L^(dim-2) * R_hat: C/m^2 (1D), C/m (2D), C (3D).
-    const double factor = Constants::eps0 * scale.potential * std::pow(scale.length, int(dim) - 2);
+    const double        factor = Constants::eps0 * scale.potential * std::pow(scale.length, int(dim) - 2);
     std::vector<double> charges;
     for (const IndexSet &dofs : contact_dofs)
       {
@@ -187,8 +191,8 @@ namespace FerroStack
   std::array<double, 2>
   Simulator<dim>::average_polarization(const unsigned layer) const
   {
-    const QGauss<dim>  quadrature(fe.degree + 1);
-    FEValues<dim>      fe_values(fe, quadrature, update_quadrature_points | update_JxW_values);
+    const QGauss<dim>     quadrature(fe.degree + 1);
+    FEValues<dim>         fe_values(fe, quadrature, update_quadrature_points | update_JxW_values);
     std::array<double, 3> sums = {{0, 0, 0}};
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned() && cell->material_id() == layer)
@@ -213,14 +217,24 @@ namespace FerroStack
   std::array<double, 2>
   Simulator<dim>::manufactured_errors() const
   {
-    Vector<float> cellwise(stack->triangulation().n_active_cells());
+    Vector<float>     cellwise(stack->triangulation().n_active_cells());
     const QGauss<dim> quadrature(fe.degree + 2);
-    VectorTools::integrate_difference(dof_handler, locally_relevant_solution, *manufactured.exact, cellwise,
-                                      quadrature, VectorTools::L2_norm);
-    const double l2 = VectorTools::compute_global_error(stack->triangulation(), cellwise, VectorTools::L2_norm);
-    VectorTools::integrate_difference(dof_handler, locally_relevant_solution, *manufactured.exact, cellwise,
-                                      quadrature, VectorTools::H1_seminorm);
-    const double h1 = VectorTools::compute_global_error(stack->triangulation(), cellwise, VectorTools::H1_seminorm);
+    VectorTools::integrate_difference(dof_handler,
+                                      locally_relevant_solution,
+                                      *manufactured.exact,
+                                      cellwise,
+                                      quadrature,
+                                      VectorTools::L2_norm);
+    const double l2 =
+      VectorTools::compute_global_error(stack->triangulation(), cellwise, VectorTools::L2_norm);
+    VectorTools::integrate_difference(dof_handler,
+                                      locally_relevant_solution,
+                                      *manufactured.exact,
+                                      cellwise,
+                                      quadrature,
+                                      VectorTools::H1_seminorm);
+    const double h1 =
+      VectorTools::compute_global_error(stack->triangulation(), cellwise, VectorTools::H1_seminorm);
     return {{l2, h1}};
   }
 
@@ -228,7 +242,7 @@ namespace FerroStack
   double
   Simulator<dim>::potential_at(const Point<dim> &p) const
   {
-    double value = 0, found = 0;
+    double     value = 0, found = 0;
     const auto cell = GridTools::find_active_cell_around_point(MappingQ1<dim>(), dof_handler, p);
     if (cell.first.state() == IteratorState::valid && cell.first->is_locally_owned())
       {
@@ -259,7 +273,8 @@ namespace FerroStack
                 c.kind == Contact::Kind::schottky ? "schottky" :
                 c.kind == Contact::Kind::metal    ? "metal " + c.metal :
                                                     "gate")
-            << ", phi = V(t) - " << contact_work_function_offset[k] << " V, V(t) = " << prm.bias.at(c.name).text()
+            << ", phi = V(t) " << (contact_work_function_offset[k] > 0 ? "- " : "+ ")
+            << std::abs(contact_work_function_offset[k]) << " V, V(t) = " << prm.bias.at(c.name).text()
             << ", " << contact_dofs[k].n_elements() << " local boundary dofs\n";
       }
     out << "MPI ranks: " << Utilities::MPI::n_mpi_processes(comm) << "\n";
@@ -323,9 +338,9 @@ namespace FerroStack
     log.print(summary());
 
     // Columns of terminals.csv (deck-spec.md).
-    const std::string current_unit = dim == 1 ? "A/m^2" : dim == 2 ? "A/m" : "A";
-    const std::string charge_unit  = dim == 1 ? "C/m^2" : dim == 2 ? "C/m" : "C";
-    std::vector<std::string> columns = {"time[s]"};
+    const std::string        current_unit = dim == 1 ? "A/m^2" : dim == 2 ? "A/m" : "A";
+    const std::string        charge_unit  = dim == 1 ? "C/m^2" : dim == 2 ? "C/m" : "C";
+    std::vector<std::string> columns      = {"time[s]"};
     for (const Contact &c : prm.contacts)
       {
         columns.push_back("V_" + c.name + "[V]");
@@ -340,7 +355,7 @@ namespace FerroStack
           columns.push_back("P_" + stack->layer(l).name + "_x[uC/cm^2]");
           columns.push_back("P_" + stack->layer(l).name + "_z[uC/cm^2]");
         }
-    TerminalsWriter terminals(directory + "/terminals.csv", columns, root);
+    TerminalsWriter   terminals(directory + "/terminals.csv", columns, root);
     OutputWriter<dim> fields(*this, directory);
 
     // The polarization is frozen, so its averages are the same at all times.
@@ -378,8 +393,8 @@ namespace FerroStack
         terminals.write_row(row);
 
         std::ostringstream line;
-        line << "step " << n << "  t = " << std::setprecision(6) << t << " s  Newton " << stats.newton_iterations
-             << "  CG " << stats.linear_iterations << "\n";
+        line << "step " << n << "  t = " << std::setprecision(6) << t << " s  Newton "
+             << stats.newton_iterations << "  CG " << stats.linear_iterations << "\n";
         log.print(line.str());
 
         if (is_output_time(t, prm, n + 1 == times.size()))

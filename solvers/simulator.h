@@ -159,22 +159,22 @@ namespace FerroStack
     /// The above plus homogeneous Dirichlet values on contacts (Newton updates).
     dealii::AffineConstraints<double> update_constraints;
 
-    dealii::PETScWrappers::MPI::SparseMatrix jacobian;
-    dealii::PETScWrappers::MPI::Vector       solution, locally_relevant_solution;
-    dealii::PETScWrappers::MPI::Vector       residual, newton_update;
+    dealii::PETScWrappers::MPI::SparseMatrix                      jacobian;
+    dealii::PETScWrappers::MPI::Vector                            solution, locally_relevant_solution;
+    dealii::PETScWrappers::MPI::Vector                            residual, newton_update;
     std::unique_ptr<dealii::PETScWrappers::PreconditionBoomerAMG> preconditioner;
     bool                                                          jacobian_is_current = false;
 
-    InitialPolarization<dim>     initial_polarization;
-    ManufacturedSolution<dim>    manufactured;
-    std::vector<double>          contact_work_function_offset; ///< [V]
+    InitialPolarization<dim>      initial_polarization;
+    ManufacturedSolution<dim>     manufactured;
+    std::vector<double>           contact_work_function_offset; ///< [V]
     std::vector<dealii::IndexSet> contact_dofs;
 
     /// Assemble R(u) with @p constraints into @p r and, if asked, the Jacobian.
     void
     assemble(const dealii::AffineConstraints<double> &constraints,
-             dealii::PETScWrappers::MPI::Vector     &r,
-             const bool                              with_jacobian);
+             dealii::PETScWrappers::MPI::Vector      &r,
+             const bool                               with_jacobian);
 
     /// Set the contact potentials for time @p t into the solution.
     void

@@ -26,13 +26,13 @@ namespace FerroStack
     if (with_jacobian)
       jacobian = 0;
 
-    const QGauss<dim> quadrature(fe.degree + 1);
-    FEValues<dim>     fe_values(fe,
+    const QGauss<dim>                    quadrature(fe.degree + 1);
+    FEValues<dim>                        fe_values(fe,
                             quadrature,
                             update_values | update_gradients | update_quadrature_points | update_JxW_values);
-    const unsigned    n = fe.n_dofs_per_cell();
-    FullMatrix<double> cell_matrix(n, n);
-    Vector<double>     cell_residual(n);
+    const unsigned                       n = fe.n_dofs_per_cell();
+    FullMatrix<double>                   cell_matrix(n, n);
+    Vector<double>                       cell_residual(n);
     std::vector<types::global_dof_index> dof_indices(n);
     std::vector<Tensor<1, dim>>          grad_phi(quadrature.size());
 
@@ -68,7 +68,8 @@ namespace FerroStack
               const double         JxW  = fe_values.JxW(q);
               for (unsigned i = 0; i < n; ++i)
                 {
-                  cell_residual(i) += (flux * fe_values.shape_grad(i, q) - rho * fe_values.shape_value(i, q)) * JxW;
+                  cell_residual(i) +=
+                    (flux * fe_values.shape_grad(i, q) - rho * fe_values.shape_value(i, q)) * JxW;
                   if (with_jacobian)
                     for (unsigned j = 0; j < n; ++j)
                       cell_matrix(i, j) += PoissonTerms::flux_derivative(eps_r, fe_values.shape_grad(j, q)) *
@@ -124,8 +125,7 @@ namespace FerroStack
                             std::to_string(norm) + " after " + std::to_string(stats.newton_iterations) +
                             " iterations (from " + std::to_string(initial_norm) + ")");
         timer.restart();
-        SolverControl control(std::max<unsigned>(1000, dof_handler.n_dofs()),
-                              prm.linear_tolerance * norm);
+        SolverControl control(std::max<unsigned>(1000, dof_handler.n_dofs()), prm.linear_tolerance * norm);
         PETScWrappers::SolverCG cg(control, comm);
         newton_update = 0;
         residual *= -1.;

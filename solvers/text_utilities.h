@@ -26,8 +26,7 @@ namespace FerroStack
 
   /// Join with ", " (for the lists in error messages).
   std::string
-  join(const std::vector<std::string> &items,
-       const std::string              &separator = ", ");
+  join(const std::vector<std::string> &items, const std::string &separator = ", ");
 } // namespace FerroStack
 
 #endif

@@ -14,20 +14,12 @@ namespace FerroStack
     units_of(const Quantity quantity)
     {
       static const std::map<Quantity, std::map<std::string, double>> table = {
-        {Quantity::length,
-         {{"nm", 1.}, {"A", 0.1}, {"um", 1e3}, {"mm", 1e6}, {"m", 1e9}}},
-        {Quantity::time,
-         {{"s", 1.},
-          {"ms", 1e-3},
-          {"us", 1e-6},
-          {"ns", 1e-9},
-          {"ps", 1e-12},
-          {"fs", 1e-15}}},
+        {Quantity::length, {{"nm", 1.}, {"A", 0.1}, {"um", 1e3}, {"mm", 1e6}, {"m", 1e9}}},
+        {Quantity::time, {{"s", 1.}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}, {"fs", 1e-15}}},
         {Quantity::voltage, {{"V", 1.}, {"mV", 1e-3}, {"kV", 1e3}}},
         {Quantity::temperature, {{"K", 1.}}},
         {Quantity::energy, {{"eV", 1.}, {"meV", 1e-3}}},
-        {Quantity::density,
-         {{"cm^-3", 1.}, {"cm-3", 1.}, {"/cm^3", 1.}, {"m^-3", 1e-6}, {"m-3", 1e-6}}}};
+        {Quantity::density, {{"cm^-3", 1.}, {"cm-3", 1.}, {"/cm^3", 1.}, {"m^-3", 1e-6}, {"m-3", 1e-6}}}};
       return table.at(quantity);
     }
   } // namespace
@@ -59,8 +51,8 @@ namespace FerroStack
     std::vector<std::string> names;
     for (const auto &unit : units_of(quantity))
       names.push_back(unit.first);
-    return "a number in " + canonical_unit(quantity) +
-           ", optionally followed by one of the units " + join(names, " ");
+    return "a number in " + canonical_unit(quantity) + ", optionally followed by one of the units " +
+           join(names, " ");
   }
 
   bool
@@ -84,11 +76,11 @@ namespace FerroStack
   }
 
   Scaling::Scaling(const double T)
-    : length(1e-9)
-    , potential(Constants::k_B * T / Constants::q)
-    , charge_density(Constants::eps0 * potential / (length * length))
-    , polarization(Constants::eps0 * potential / length)
-    , density(charge_density / Constants::q)
-    , temperature(T)
+      : length(1e-9)
+      , potential(Constants::k_B * T / Constants::q)
+      , charge_density(Constants::eps0 * potential / (length * length))
+      , polarization(Constants::eps0 * potential / length)
+      , density(charge_density / Constants::q)
+      , temperature(T)
   {}
 } // namespace FerroStack

@@ -8,12 +8,12 @@ namespace FerroStack
   /// Physical constants [SI] (CODATA 2018).
   namespace Constants
   {
-    constexpr double q     = 1.602176634e-19;  ///< elementary charge [C]
-    constexpr double eps0  = 8.8541878128e-12; ///< vacuum permittivity [F/m]
-    constexpr double k_B   = 1.380649e-23;     ///< Boltzmann constant [J/K]
-    constexpr double h     = 6.62607015e-34;   ///< Planck constant [J s]
-    constexpr double c     = 299792458.;       ///< speed of light [m/s]
-  } // namespace Constants
+    constexpr double q    = 1.602176634e-19;  ///< elementary charge [C]
+    constexpr double eps0 = 8.8541878128e-12; ///< vacuum permittivity [F/m]
+    constexpr double k_B  = 1.380649e-23;     ///< Boltzmann constant [J/K]
+    constexpr double h    = 6.62607015e-34;   ///< Planck constant [J s]
+    constexpr double c    = 299792458.;       ///< speed of light [m/s]
+  }                                           // namespace Constants
 
   /**
    * The physical dimensions a deck value may carry. Each has one canonical

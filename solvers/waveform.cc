@@ -1,5 +1,5 @@
-#include <solvers/waveform.h>
 #include <solvers/text_utilities.h>
+#include <solvers/waveform.h>
 
 #include <algorithm>
 #include <cmath>
@@ -33,14 +33,10 @@ namespace FerroStack
             {
               const std::string before = trim(current);
               const bool        exponent =
-                i > 0 && (text[i - 1] == 'e' || text[i - 1] == 'E') &&
-                before.size() >= 2 &&
-                (std::isdigit(before[before.size() - 2]) ||
-                 before[before.size() - 2] == '.');
-              const bool ends_term =
-                !before.empty() &&
-                (before.back() == ')' || std::isdigit(before.back()) ||
-                 before.back() == '.');
+                i > 0 && (text[i - 1] == 'e' || text[i - 1] == 'E') && before.size() >= 2 &&
+                (std::isdigit(before[before.size() - 2]) || before[before.size() - 2] == '.');
+              const bool ends_term = !before.empty() && (before.back() == ')' ||
+                                                         std::isdigit(before.back()) || before.back() == '.');
               if (ends_term && !exponent)
                 {
                   parts.push_back(before);
@@ -68,8 +64,7 @@ namespace FerroStack
         {
           double value;
           if (!parse_double(token, value))
-            throw WaveformError("'" + token + "' in " + what +
-                                " is not a number");
+            throw WaveformError("'" + token + "' in " + what + " is not a number");
           numbers.push_back(value);
         }
       return numbers;
@@ -98,26 +93,22 @@ namespace FerroStack
       const auto open = text.find('(');
       if (open == std::string::npos || text.back() != ')')
         throw WaveformError("'" + text + "' is not a waveform");
-      const std::string name = to_upper(trim(text.substr(0, open)));
-      const std::string inner =
-        text.substr(open + 1, text.size() - open - 2);
-      const std::vector<double> a = parse_numbers(inner, name);
+      const std::string         name  = to_upper(trim(text.substr(0, open)));
+      const std::string         inner = text.substr(open + 1, text.size() - open - 2);
+      const std::vector<double> a     = parse_numbers(inner, name);
 
       if (name == "PULSE")
         {
           if (a.size() != 7 && a.size() != 8)
-            throw WaveformError(
-              "PULSE expects 7 or 8 numbers (v1 v2 delay rise fall width "
-              "period [count]), got " +
-              std::to_string(a.size()));
+            throw WaveformError("PULSE expects 7 or 8 numbers (v1 v2 delay rise fall width "
+                                "period [count]), got " +
+                                std::to_string(a.size()));
           if (a[2] < 0 || a[3] < 0 || a[4] < 0 || a[5] < 0)
-            throw WaveformError(
-              "PULSE delay, rise, fall and width must not be negative");
+            throw WaveformError("PULSE delay, rise, fall and width must not be negative");
           if (a[6] <= 0)
             throw WaveformError("PULSE period must be positive");
           if (a[3] + a[4] + a[5] > a[6] * (1 + 1e-12))
-            throw WaveformError(
-              "PULSE rise + width + fall must not exceed the period");
+            throw WaveformError("PULSE rise + width + fall must not exceed the period");
           if (a.size() == 8 && (a[7] < 1 || a[7] != std::floor(a[7])))
             throw WaveformError("PULSE count must be a positive integer");
           return {Kind::pulse, a};
@@ -125,9 +116,8 @@ namespace FerroStack
       if (name == "PWL")
         {
           if (a.size() < 2 || a.size() % 2 != 0)
-            throw WaveformError(
-              "PWL expects pairs 't v' separated by commas, got " +
-              std::to_string(a.size()) + " numbers");
+            throw WaveformError("PWL expects pairs 't v' separated by commas, got " +
+                                std::to_string(a.size()) + " numbers");
           for (std::size_t i = 2; i < a.size(); i += 2)
             if (a[i] <= a[i - 2])
               throw WaveformError("PWL times must increase strictly");
@@ -136,10 +126,9 @@ namespace FerroStack
       if (name == "SIN")
         {
           if (a.size() != 3 && a.size() != 4)
-            throw WaveformError(
-              "SIN expects 3 or 4 numbers (offset amplitude frequency "
-              "[delay]), got " +
-              std::to_string(a.size()));
+            throw WaveformError("SIN expects 3 or 4 numbers (offset amplitude frequency "
+                                "[delay]), got " +
+                                std::to_string(a.size()));
           if (a[2] < 0)
             throw WaveformError("SIN frequency must not be negative");
           return {Kind::sine, a};
@@ -147,18 +136,16 @@ namespace FerroStack
       if (name == "TRIANGLE")
         {
           if (a.size() != 2 && a.size() != 3)
-            throw WaveformError(
-              "TRIANGLE expects 2 or 3 numbers (amplitude period "
-              "[cycles]), got " +
-              std::to_string(a.size()));
+            throw WaveformError("TRIANGLE expects 2 or 3 numbers (amplitude period "
+                                "[cycles]), got " +
+                                std::to_string(a.size()));
           if (a[1] <= 0)
             throw WaveformError("TRIANGLE period must be positive");
           if (a.size() == 3 && a[2] <= 0)
             throw WaveformError("TRIANGLE cycles must be positive");
           return {Kind::triangle, a};
         }
-      throw WaveformError("unknown waveform '" + name +
-                          "' (expected DC, PULSE, PWL, SIN or TRIANGLE)");
+      throw WaveformError("unknown waveform '" + name + "' (expected DC, PULSE, PWL, SIN or TRIANGLE)");
     }
   } // namespace
 
@@ -172,12 +159,12 @@ namespace FerroStack
   }
 
   Waveform::Waveform()
-    : source("DC 0")
-    , terms{{Term::Kind::dc, {0.}}}
+      : source("DC 0")
+      , terms{{Term::Kind::dc, {0.}}}
   {}
 
   Waveform::Waveform(const std::string &text)
-    : source(trim(text))
+      : source(trim(text))
   {
     if (source.empty())
       throw WaveformError("empty waveform; expected " + waveform_syntax());
@@ -203,9 +190,10 @@ namespace FerroStack
         case Kind::dc:
           return a[0];
 
-          case Kind::pulse: {
-            const double v1 = a[0], v2 = a[1], delay = a[2], rise = a[3],
-                         fall = a[4], width = a[5], period = a[6];
+        case Kind::pulse:
+          {
+            const double v1 = a[0], v2 = a[1], delay = a[2], rise = a[3], fall = a[4], width = a[5],
+                         period = a[6];
             if (t < delay)
               return v1;
             const double since = t - delay;
@@ -221,24 +209,26 @@ namespace FerroStack
             return v1;
           }
 
-          case Kind::pwl: {
+        case Kind::pwl:
+          {
             if (t <= a[0])
               return a[1];
             for (std::size_t i = 2; i < a.size(); i += 2)
               if (t <= a[i])
-                return a[i - 1] +
-                       (a[i + 1] - a[i - 1]) * (t - a[i - 2]) / (a[i] - a[i - 2]);
+                return a[i - 1] + (a[i + 1] - a[i - 1]) * (t - a[i - 2]) / (a[i] - a[i - 2]);
             return a[a.size() - 1];
           }
 
-          case Kind::sine: {
+        case Kind::sine:
+          {
             const double delay = (a.size() == 4 ? a[3] : 0.);
             if (t < delay)
               return a[0];
             return a[0] + a[1] * std::sin(2 * M_PI * a[2] * (t - delay));
           }
 
-          case Kind::triangle: {
+        case Kind::triangle:
+          {
             const double amplitude = a[0], period = a[1];
             if (t <= 0)
               return 0;
@@ -257,19 +247,18 @@ namespace FerroStack
   }
 
   void
-  Waveform::Term::add_breakpoints(const double         t_end,
-                                  std::vector<double> &times) const
+  Waveform::Term::add_breakpoints(const double t_end, std::vector<double> &times) const
   {
     const std::vector<double> &a = args;
     switch (kind)
       {
         case Kind::dc:
           return;
-          case Kind::pulse: {
+        case Kind::pulse:
+          {
             const double delay = a[2], period = a[6];
             const double corners[4] = {0, a[3], a[3] + a[5], a[3] + a[5] + a[4]};
-            const double n_max =
-              (a.size() == 8 ? a[7] : std::ceil((t_end - delay) / period) + 1);
+            const double n_max      = (a.size() == 8 ? a[7] : std::ceil((t_end - delay) / period) + 1);
             for (double k = 0; k < n_max && delay + k * period <= t_end; ++k)
               for (const double c : corners)
                 times.push_back(delay + k * period + c);
@@ -283,10 +272,10 @@ namespace FerroStack
           if (a.size() == 4)
             times.push_back(a[3]);
           return;
-          case Kind::triangle: {
+        case Kind::triangle:
+          {
             const double period = a[1];
-            const double n_max =
-              (a.size() == 3 ? a[2] : std::ceil(t_end / period) + 1);
+            const double n_max  = (a.size() == 3 ? a[2] : std::ceil(t_end / period) + 1);
             for (double k = 0; k < n_max && k * period <= t_end; ++k)
               for (const double s : {0., 0.25, 0.75, 1.})
                 times.push_back((k + s) * period);
@@ -303,9 +292,7 @@ namespace FerroStack
       term.add_breakpoints(t_end, times);
     times.erase(std::remove_if(times.begin(),
                                times.end(),
-                               [t_end](const double t) {
-                                 return t < 0 || t > t_end;
-                               }),
+                               [t_end](const double t) { return t < 0 || t > t_end; }),
                 times.end());
     std::sort(times.begin(), times.end());
     times.erase(std::unique(times.begin(), times.end()), times.end());

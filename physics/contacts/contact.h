@@ -31,12 +31,12 @@ namespace FerroStack
     };
 
     std::string name;
-    Side        side = Side::bottom;
+    Side        side    = Side::bottom;
     bool        partial = false; ///< only x in [x0, x1] of the side
     double      x0 = 0, x1 = 0;  ///< [nm]
     std::string physical_name;
 
-    Kind        kind = Kind::ohmic;
+    Kind        kind         = Kind::ohmic;
     double      barrier      = 0; ///< Schottky barrier [eV]
     double      workfunction = 0; ///< metal or gate work function [eV]
     std::string metal;            ///< library name of the metal, if any

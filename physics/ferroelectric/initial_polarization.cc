@@ -61,7 +61,7 @@ namespace FerroStack
 
   template <int dim>
   InitialPolarization<dim>::InitialPolarization(const Parameters &prm)
-    : prm(prm)
+      : prm(prm)
   {
     for (const Layer &layer : prm.layers)
       {

@@ -38,8 +38,7 @@ namespace FerroStack
   {
     const auto value = get(key);
     if (!value)
-      throw DeckError("material '" + name + "' has no '" + key +
-                      "', which " + purpose +
+      throw DeckError("material '" + name + "' has no '" + key + "', which " + purpose +
                       " needs: set it in the library or in the deck's "
                       "'subsection Materials / subsection " +
                       name + "'");
@@ -60,7 +59,10 @@ namespace FerroStack
       {"SRH lifetime electrons", "s", "Shockley-Read-Hall lifetime of electrons."},
       {"SRH lifetime holes", "s", "Shockley-Read-Hall lifetime of holes."},
       {"SRH trap level", "eV", "SRH trap level, measured from midgap."},
-      {"Landau alpha0", "m/(F K)", "Landau coefficient slope: alpha = alpha0 (T - Tc), convention f = alpha P^2 + beta P^4 + gamma P^6 + delta P^8."},
+      {"Landau alpha0",
+       "m/(F K)",
+       "Landau coefficient slope: alpha = alpha0 (T - Tc), convention f = alpha P^2 + beta P^4 + gamma P^6 + "
+       "delta P^8."},
       {"Curie temperature", "K", "Curie temperature Tc of alpha = alpha0 (T - Tc)."},
       {"Landau alpha", "m/F", "Out-of-plane alpha; if set, used instead of alpha0 (T - Tc)."},
       {"Landau beta", "m^5/(F C^2)", "Out-of-plane quartic coefficient."},
@@ -73,7 +75,9 @@ namespace FerroStack
       {"Landau gamma x", "m^9/(F C^4)", "In-plane sixth-order coefficient."},
       {"Landau delta x", "m^13/(F C^6)", "In-plane eighth-order coefficient."},
       {"Landau beta xz", "m^5/(F C^2)", "Biquadratic cross term beta_xz Px^2 Pz^2."},
-      {"IP-OOP coupling", "m/F", "Bilinear locking term kappa Px Pz of alpha-In2Se3: an in-plane field switches Pz."},
+      {"IP-OOP coupling",
+       "m/F",
+       "Bilinear locking term kappa Px Pz of alpha-In2Se3: an in-plane field switches Pz."},
       {"Gradient coefficient", "m^3/F", "Isotropic gradient energy g: (g/2) |grad P|^2."},
       {"Kinetic coefficient", "F/(m s)", "TDGL kinetic coefficient Gamma: (1/Gamma) dP/dt = -dF/dP."},
       {"Ion charge", "e", "Charge number z of the mobile ion."},

@@ -56,8 +56,7 @@ namespace FerroStack
     bool
     is_ferroelectric() const
     {
-      return kind == MaterialKind::ferroelectric ||
-             kind == MaterialKind::ferroelectric_semiconductor;
+      return kind == MaterialKind::ferroelectric || kind == MaterialKind::ferroelectric_semiconductor;
     }
   };
 

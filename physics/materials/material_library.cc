@@ -18,9 +18,8 @@ namespace FerroStack
 
   namespace
   {
-    const char *kind_selection =
-      "dielectric|semiconductor|ferroelectric|ferroelectric semiconductor|"
-      "ionic conductor|metal";
+    const char *kind_selection = "dielectric|semiconductor|ferroelectric|ferroelectric semiconductor|"
+                                 "ionic conductor|metal";
 
     MaterialKind
     parse_kind(const std::string &text)
@@ -38,8 +37,7 @@ namespace FerroStack
 
     /// Declare every material key, with the values of @p defaults.
     void
-    declare_material_keys(ParameterHandler                         &prm,
-                          const std::map<std::string, std::string> &defaults)
+    declare_material_keys(ParameterHandler &prm, const std::map<std::string, std::string> &defaults)
     {
       const auto value_or = [&](const std::string &key, const std::string &d) {
         const auto entry = defaults.find(key);
@@ -50,14 +48,11 @@ namespace FerroStack
                         Patterns::Selection(kind_selection),
                         "What the material is; decides which fields live in "
                         "its layers.");
-      prm.declare_entry(
-        "Permittivity",
-        value_or("Permittivity", "1"),
-        Patterns::List(Patterns::Double(0, Patterns::Double::max_double_value),
-                       1,
-                       3),
-        "Relative background permittivity [1]: one number (isotropic), "
-        "'x, z' (in-plane, out-of-plane) or 'x, y, z'.");
+      prm.declare_entry("Permittivity",
+                        value_or("Permittivity", "1"),
+                        Patterns::List(Patterns::Double(0, Patterns::Double::max_double_value), 1, 3),
+                        "Relative background permittivity [1]: one number (isotropic), "
+                        "'x, z' (in-plane, out-of-plane) or 'x, y, z'.");
       prm.declare_entry("Polarization axes",
                         value_or("Polarization axes", "none"),
                         Patterns::Selection("none|z|x|xz"),
@@ -78,8 +73,7 @@ namespace FerroStack
     read_material_keys(ParameterHandler &prm)
     {
       std::map<std::string, std::string> values;
-      for (const char *key :
-           {"Kind", "Permittivity", "Polarization axes", "Source"})
+      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Source"})
         values[key] = prm.get(key);
       for (const MaterialKey &key : numeric_material_keys())
         values[key.name] = prm.get(key.name);
@@ -104,15 +98,13 @@ namespace FerroStack
   void
   MaterialLibrary::read_library(const std::string &library)
   {
-    library_path = (trim(library).empty() || trim(library) == "default") ?
-                     default_library_path() :
-                     trim(library);
+    library_path =
+      (trim(library).empty() || trim(library) == "default") ? default_library_path() : trim(library);
     const DeckScanner text(library_path);
     const auto        names = text.subsections("");
     if (names.empty())
-      throw DeckError(library_path +
-                      ": the material library defines no material "
-                      "(expected one 'subsection NAME' per material)");
+      throw DeckError(library_path + ": the material library defines no material "
+                                     "(expected one 'subsection NAME' per material)");
 
     ParameterHandler prm;
     for (const std::string &name : names)
@@ -127,8 +119,7 @@ namespace FerroStack
       }
     catch (const ExceptionBase &e)
       {
-        throw DeckError("material library " + library_path + ": " +
-                        error_text(e));
+        throw DeckError("material library " + library_path + ": " + error_text(e));
       }
     library_values.clear();
     for (const std::string &name : names)
@@ -151,8 +142,7 @@ namespace FerroStack
   }
 
   void
-  MaterialLibrary::parse_parameters(ParameterHandler  &prm,
-                                    const DeckScanner &deck)
+  MaterialLibrary::parse_parameters(ParameterHandler &prm, const DeckScanner &deck)
   {
     materials.clear();
     for (const auto &entry : library_values)
@@ -166,7 +156,7 @@ namespace FerroStack
         material.name = name;
         material.kind = parse_kind(values.at("Kind"));
 
-        const auto eps = split(values.at("Permittivity"), ',');
+        const auto          eps = split(values.at("Permittivity"), ',');
         std::vector<double> e;
         for (const auto &piece : eps)
           e.push_back(std::stod(piece));
@@ -178,19 +168,14 @@ namespace FerroStack
           material.permittivity = {{e[0], e[1], e[2]}};
         for (const double value : e)
           if (value <= 0)
-            throw DeckError(
-              deck.location("Materials/" + name + "/Permittivity").describe() +
-              ": Materials/" + name +
-              "/Permittivity: expected positive relative permittivities");
+            throw DeckError(deck.location("Materials/" + name + "/Permittivity").describe() + ": Materials/" +
+                            name + "/Permittivity: expected positive relative permittivities");
 
-        const std::string axes = values.at("Polarization axes");
+        const std::string axes     = values.at("Polarization axes");
         material.polarization_axes = (axes == "none" ? "" : axes);
         if (material.is_ferroelectric() && material.polarization_axes.empty())
-          throw DeckError(
-            deck.location("Materials/" + name + "/Polarization axes")
-              .describe() +
-            ": Materials/" + name +
-            "/Polarization axes: a ferroelectric needs z, x or xz");
+          throw DeckError(deck.location("Materials/" + name + "/Polarization axes").describe() +
+                          ": Materials/" + name + "/Polarization axes: a ferroelectric needs z, x or xz");
 
         for (const MaterialKey &key : numeric_material_keys())
           {

@@ -2,13 +2,12 @@
 
 #include <solvers/simulator.h>
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <iomanip>
 #include <sstream>
 
 #include "test_utilities.h"
+#include <gtest/gtest.h>
 
 using namespace FerroStack;
 using namespace dealii;
@@ -84,22 +83,25 @@ namespace
   std::array<double, 2>
   errors(const unsigned degree, const unsigned n)
   {
-    const std::vector<std::string> sides = {"left", "right", "front", "back"};
-    std::string contacts = "b: bottom: ohmic, t: top: ohmic";
+    const std::vector<std::string> sides    = {"left", "right", "front", "back"};
+    std::string                    contacts = "b: bottom: ohmic, t: top: ohmic";
     for (unsigned s = 0; s < 2 * (dim - 1); ++s)
       contacts += ", " + sides[s] + ": " + sides[s] + ": ohmic";
     const std::string deck = "set Dimension = " + std::to_string(dim) + R"(
 subsection Stack
-  set Layers = box: SiO2: 1 : )" + std::to_string(n) + R"(
+  set Layers = box: SiO2: 1 : )" +
+                             std::to_string(n) + R"(
   set Width = 1
   set Depth = 1
-  set Lateral cells = )" + std::to_string(n) + R"(
+  set Lateral cells = )" + std::to_string(n) +
+                             R"(
 end
 subsection Contacts
   set List = )" + contacts + R"(
 end
 subsection Discretization
-  set Polynomial degree = )" + std::to_string(degree) + R"(
+  set Polynomial degree = )" +
+                             std::to_string(degree) + R"(
 end
 subsection Solver
   set Linear tolerance = 1e-13
@@ -108,8 +110,9 @@ end
     const Parameters prm(Testing::write_deck("mms", deck));
     RunLog           log(false);
     Simulator<dim>   simulator(prm, MPI_COMM_WORLD, log);
-    simulator.set_manufactured_solution(
-      {std::make_shared<Exact<dim>>(), std::make_shared<Source<dim>>(), std::make_shared<Permittivity<dim>>()});
+    simulator.set_manufactured_solution({std::make_shared<Exact<dim>>(),
+                                         std::make_shared<Source<dim>>(),
+                                         std::make_shared<Permittivity<dim>>()});
     simulator.setup();
     simulator.solve_at(0);
     return simulator.manufactured_errors();

@@ -1,11 +1,10 @@
 #include <solvers/deck_error.h>
 #include <solvers/parameters.h>
 
-#include <gtest/gtest.h>
-
 #include <sstream>
 
 #include "test_utilities.h"
+#include <gtest/gtest.h>
 
 using namespace FerroStack;
 
@@ -77,8 +76,8 @@ TEST(Deck, GoodDeckIsReadInDeckUnits)
   EXPECT_DOUBLE_EQ(prm.contacts[0].workfunction, 5.65); // Pt from the library
   EXPECT_DOUBLE_EQ(prm.contacts[2].workfunction, 4.5);
   EXPECT_DOUBLE_EQ(prm.bias.at("gate").value(0.5e-3), 2.5);
-  EXPECT_DOUBLE_EQ(prm.bias.at("source").value(1.), 0.); // default DC 0
-  EXPECT_DOUBLE_EQ(prm.materials.get("CIPS").permittivity[2], 9.); // deck override
+  EXPECT_DOUBLE_EQ(prm.bias.at("source").value(1.), 0.);            // default DC 0
+  EXPECT_DOUBLE_EQ(prm.materials.get("CIPS").permittivity[2], 9.);  // deck override
   EXPECT_DOUBLE_EQ(prm.materials.get("SiO2").permittivity[2], 3.9); // library
   // The deck as run contains defaults too.
   EXPECT_NE(prm.deck_as_run.find("set Temperature"), std::string::npos);
@@ -87,7 +86,9 @@ TEST(Deck, GoodDeckIsReadInDeckUnits)
 TEST(Deck, OverridesFromTheCommandLine)
 {
   const Parameters prm(Testing::write_deck("override", good_deck),
-                       {{"Stack/Width", "0.3 um"}, {"Bias/gate", "DC 2"}, {"Materials/CIPS/Landau alpha", "-1e8"}});
+                       {{"Stack/Width", "0.3 um"},
+                        {"Bias/gate", "DC 2"},
+                        {"Materials/CIPS/Landau alpha", "-1e8"}});
   EXPECT_DOUBLE_EQ(prm.width, 300.);
   EXPECT_DOUBLE_EQ(prm.bias.at("gate").value(1.), 2.);
   EXPECT_DOUBLE_EQ(*prm.materials.get("CIPS").get("Landau alpha"), -1e8);
@@ -102,23 +103,47 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
   };
   const std::vector<Case> cases = {
     {"unknown_key", good_with("set Width = 200", "set Widht = 200"), {"Line <4>", "Widht"}},
-    {"unknown_material", good_with("fe: CIPS: 20 : 8", "fe: CIPSX: 20"), {":3:", "Stack/Layers", "CIPSX", "not in the material library"}},
-    {"unknown_material_section", good_with("subsection CIPS", "subsection Unobtainium"), {":19:", "Unobtainium", "not in the material library"}},
+    {"unknown_material",
+     good_with("fe: CIPS: 20 : 8", "fe: CIPSX: 20"),
+     {":3:", "Stack/Layers", "CIPSX", "not in the material library"}},
+    {"unknown_material_section",
+     good_with("subsection CIPS", "subsection Unobtainium"),
+     {":19:", "Unobtainium", "not in the material library"}},
     {"zero_thickness", good_with("ox: SiO2: 10", "ox: SiO2: 0"), {":3:", "Stack/Layers", "positive length"}},
     {"negative_thickness", good_with("ox: SiO2: 10", "ox: SiO2: -5"), {":3:", "positive length"}},
-    {"missing_boundary", good_with("gate: bottom:", "gate: front:"), {":9:", "Contacts/List", "front", "does not have"}},
-    {"outside_device", good_with("top[160,200]", "top[160,300]"), {":9:", "Contacts/List", "outside the device"}},
-    {"bad_waveform", good_with("PWL(0 0, 1e-3 5)", "PULSE(0 5 1e-3)"), {":12:", "Bias/gate", "PULSE expects 7 or 8 numbers"}},
-    {"bias_of_unknown_contact", good_with("set drain = DC 0.1", "set drian = DC 0.1"), {"Line <13>", "drian"}},
+    {"missing_boundary",
+     good_with("gate: bottom:", "gate: front:"),
+     {":9:", "Contacts/List", "front", "does not have"}},
+    {"outside_device",
+     good_with("top[160,200]", "top[160,300]"),
+     {":9:", "Contacts/List", "outside the device"}},
+    {"bad_waveform",
+     good_with("PWL(0 0, 1e-3 5)", "PULSE(0 5 1e-3)"),
+     {":12:", "Bias/gate", "PULSE expects 7 or 8 numbers"}},
+    {"bias_of_unknown_contact",
+     good_with("set drain = DC 0.1", "set drian = DC 0.1"),
+     {"Line <13>", "drian"}},
     {"wrong_unit", good_with("set Width = 200", "set Width = 200 V"), {"Line <4>", "Width", "nm"}},
-    {"not_a_number", good_with("set Lateral cells = 20", "set Lateral cells = many"), {"Line <5>", "Lateral cells"}},
-    {"unknown_metal", good_with("metal(Pt)", "metal(Unobtainium)"), {":9:", "Unobtainium", "not in the material library"}},
+    {"not_a_number",
+     good_with("set Lateral cells = 20", "set Lateral cells = many"),
+     {"Line <5>", "Lateral cells"}},
+    {"unknown_metal",
+     good_with("metal(Pt)", "metal(Unobtainium)"),
+     {":9:", "Unobtainium", "not in the material library"}},
     {"non_metal_contact", good_with("metal(Pt)", "metal(SiO2)"), {":9:", "not a metal"}},
-    {"unknown_contact_kind", good_with("top[0,40]: ohmic", "top[0,40]: magic"), {":9:", "magic", "ohmic | schottky"}},
-    {"value_count", good_with("set Value = -1", "set Value = 1, 1"), {":16:", "Initial polarization/Value", "1 number"}},
-    {"not_implemented_physics", good_deck + "subsection Physics\n  set Carriers = true\nend\n", {":24:", "Physics/Carriers", "not implemented"}},
+    {"unknown_contact_kind",
+     good_with("top[0,40]: ohmic", "top[0,40]: magic"),
+     {":9:", "magic", "ohmic | schottky"}},
+    {"value_count",
+     good_with("set Value = -1", "set Value = 1, 1"),
+     {":16:", "Initial polarization/Value", "1 number"}},
+    {"not_implemented_physics",
+     good_deck + "subsection Physics\n  set Carriers = true\nend\n",
+     {":24:", "Physics/Carriers", "not implemented"}},
     {"metal_layer", good_with("ox: SiO2: 10", "ox: Au: 10"), {":3:", "metals are contacts"}},
-    {"doping_of_unknown_layer", good_with("fe: donors 1e17", "fx: donors 1e17"), {":6:", "Stack/Doping", "fx"}},
+    {"doping_of_unknown_layer",
+     good_with("fe: donors 1e17", "fx: donors 1e17"),
+     {":6:", "Stack/Doping", "fx"}},
   };
   for (const Case &c : cases)
     {
@@ -141,21 +166,80 @@ TEST(Deck, PrintParametersDocumentsEveryKeyWithItsUnit)
   std::ostringstream out;
   Parameters::print_parameters(out);
   const std::string text = out.str();
-  for (const char *key : {"Dimension", "Temperature", "Layers", "Width", "Depth", "Lateral cells", "Mesh file",
-                          "Refinement", "Interface cell size", "Doping", "Lateral boundary", "List", "Intensity",
-                          "Wavelength", "From", "Polarization", "Carriers", "Ions", "Optical",
-                          "Polarization boundary", "Polarization boundary at", "Mode", "Value", "Seed",
-                          "Stripe period", "Library", "End time", "Initial step", "Max step", "Tolerance",
-                          "Directory", "Fields every", "Fields", "Checkpoint every", "Kind", "Permittivity",
-                          "Work function", "Band gap", "Electron affinity", "Effective DOS conduction",
-                          "Electron mobility", "SRH lifetime electrons", "SRH trap level", "Polarization axes",
-                          "Landau alpha0", "Curie temperature", "Landau alpha", "Landau beta", "Landau gamma",
-                          "Landau delta", "IP-OOP coupling", "Gradient coefficient", "Kinetic coefficient",
-                          "Ion charge", "Ion density", "Ion max density", "Ion diffusivity",
-                          "Ion diffusivity prefactor", "Ion activation energy", "Absorption coefficient",
+  for (const char *key : {"Dimension",
+                          "Temperature",
+                          "Layers",
+                          "Width",
+                          "Depth",
+                          "Lateral cells",
+                          "Mesh file",
+                          "Refinement",
+                          "Interface cell size",
+                          "Doping",
+                          "Lateral boundary",
+                          "List",
+                          "Intensity",
+                          "Wavelength",
+                          "From",
+                          "Polarization",
+                          "Carriers",
+                          "Ions",
+                          "Optical",
+                          "Polarization boundary",
+                          "Polarization boundary at",
+                          "Mode",
+                          "Value",
+                          "Seed",
+                          "Stripe period",
+                          "Library",
+                          "End time",
+                          "Initial step",
+                          "Max step",
+                          "Tolerance",
+                          "Directory",
+                          "Fields every",
+                          "Fields",
+                          "Checkpoint every",
+                          "Kind",
+                          "Permittivity",
+                          "Work function",
+                          "Band gap",
+                          "Electron affinity",
+                          "Effective DOS conduction",
+                          "Electron mobility",
+                          "SRH lifetime electrons",
+                          "SRH trap level",
+                          "Polarization axes",
+                          "Landau alpha0",
+                          "Curie temperature",
+                          "Landau alpha",
+                          "Landau beta",
+                          "Landau gamma",
+                          "Landau delta",
+                          "IP-OOP coupling",
+                          "Gradient coefficient",
+                          "Kinetic coefficient",
+                          "Ion charge",
+                          "Ion density",
+                          "Ion max density",
+                          "Ion diffusivity",
+                          "Ion diffusivity prefactor",
+                          "Ion activation energy",
+                          "Absorption coefficient",
                           "Reflectance"})
     EXPECT_NE(text.find("set " + std::string(key) + " "), std::string::npos) << key;
-  for (const char *unit : {"[K]", "[nm]", "[s]", "[V]", "[W/cm^2]", "[eV]", "[cm^-3]", "[cm^2/(V s)]", "[m/F]",
-                           "[m^3/F]", "[F/(m s)]", "[cm^2/s]", "[cm^-1]"})
+  for (const char *unit : {"[K]",
+                           "[nm]",
+                           "[s]",
+                           "[V]",
+                           "[W/cm^2]",
+                           "[eV]",
+                           "[cm^-3]",
+                           "[cm^2/(V s)]",
+                           "[m/F]",
+                           "[m^3/F]",
+                           "[F/(m s)]",
+                           "[cm^2/s]",
+                           "[cm^-1]"})
     EXPECT_NE(text.find(unit), std::string::npos) << unit;
 }

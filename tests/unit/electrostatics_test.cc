@@ -2,11 +2,10 @@
 #include <solvers/simulator.h>
 #include <solvers/units.h>
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 
 #include "test_utilities.h"
+#include <gtest/gtest.h>
 
 using namespace FerroStack;
 
@@ -17,7 +16,8 @@ namespace
   std::vector<double>
   charges_of(const std::string &name, const std::string &deck, const std::vector<Override> &overrides = {})
   {
-    const Parameters prm(Testing::write_deck(name, "set Dimension = " + std::to_string(dim) + "\n" + deck), overrides);
+    const Parameters prm(Testing::write_deck(name, "set Dimension = " + std::to_string(dim) + "\n" + deck),
+                         overrides);
     RunLog           log(false);
     Simulator<dim>   simulator(prm, MPI_COMM_WORLD, log);
     simulator.setup();
@@ -62,7 +62,7 @@ TEST(Electrostatics, CapacitorChargeMatchesEps0EpsVOverD)
 // with anisotropic hBN (its out-of-plane 3.5 counts) and graded cells.
 TEST(Electrostatics, SeriesDielectricStack)
 {
-  const std::string deck = R"(
+  const std::string deck  = R"(
 subsection Stack
   set Layers = a: SiO2: 10, b: hBN: 6
   set Width = 40
@@ -76,8 +76,8 @@ subsection Bias
   set g = DC -2
 end
 )";
-  const double sigma = -2. / (10e-9 / (eps0 * 3.9) + 6e-9 / (eps0 * 3.5));
-  const auto   q1    = charges_of<1>("series1", deck);
+  const double      sigma = -2. / (10e-9 / (eps0 * 3.9) + 6e-9 / (eps0 * 3.5));
+  const auto        q1    = charges_of<1>("series1", deck);
   EXPECT_NEAR(q1[0], sigma, 1e-9 * std::abs(sigma));
   const auto q2 = charges_of<2>("series2", deck);
   EXPECT_NEAR(q2[0], sigma * 40e-9, 1e-9 * std::abs(sigma) * 40e-9);
@@ -99,7 +99,7 @@ namespace
 {
   // A ferroelectric with a 2-4 Landau energy, Ps = sqrt(-alpha / (2 beta)).
   const double alpha = -1e9, beta = 1e10;
-  const double Ps    = std::sqrt(-alpha / (2 * beta)); // 0.2236 C/m^2
+  const double Ps = std::sqrt(-alpha / (2 * beta)); // 0.2236 C/m^2
 
   const std::string ferroelectric = R"(
 subsection Materials
@@ -136,7 +136,7 @@ TEST(Ferroelectric, SpontaneousPolarizationOfLandauPolynomials)
 // is uniform, so the bottom electrode carries Q = eps0 eps V / d + P.
 TEST(Ferroelectric, FrozenPolarizationInMetalFerroelectricMetal)
 {
-  const std::string deck = ferroelectric + R"(
+  const std::string deck  = ferroelectric + R"(
 subsection Stack
   set Layers = fe: BaTiO3: 20
   set Width = 40
@@ -149,8 +149,8 @@ subsection Bias
   set bottom = DC 0.5
 end
 )";
-  const double sigma = eps0 * 20 * 0.5 / 20e-9 + 0.8 * Ps;
-  const auto   q1    = charges_of<1>("mfm1", deck);
+  const double      sigma = eps0 * 20 * 0.5 / 20e-9 + 0.8 * Ps;
+  const auto        q1    = charges_of<1>("mfm1", deck);
   EXPECT_NEAR(q1[0], sigma, 1e-9 * sigma);
   EXPECT_NEAR(q1[1], -sigma, 1e-9 * sigma);
   const auto q2 = charges_of<2>("mfm2", deck);
@@ -176,9 +176,9 @@ subsection Bias
   set bottom = DC 0.2
 end
 )";
-  const double P = 0.8 * Ps, d_f = 20e-9, d_i = 4e-9, e_f = 20, e_i = 9;
-  const double D = (eps0 * 0.2 + P * d_f / e_f) / (d_f / e_f + d_i / e_i);
-  const auto   q1 = charges_of<1>("mfim1", deck);
+  const double      P = 0.8 * Ps, d_f = 20e-9, d_i = 4e-9, e_f = 20, e_i = 9;
+  const double      D  = (eps0 * 0.2 + P * d_f / e_f) / (d_f / e_f + d_i / e_i);
+  const auto        q1 = charges_of<1>("mfim1", deck);
   EXPECT_NEAR(q1[0], D, 1e-9 * D);
   const auto q3 = charges_of<3>("mfim3", deck);
   EXPECT_NEAR(q3[0], D * 40e-9 * 100e-9, 1e-9 * D * 40e-9 * 100e-9); // Depth defaults to 100 nm
@@ -188,7 +188,7 @@ end
 // zero) the charges on all contacts add up to zero (Gauss).
 TEST(Ferroelectric, PeriodicStripesAreChargeNeutral)
 {
-  const std::string deck = ferroelectric + R"(
+  const std::string deck  = ferroelectric + R"(
 subsection Stack
   set Layers = fe: BaTiO3: 10, ins: hBN: 3
   set Width = 64
@@ -203,9 +203,9 @@ subsection Initial polarization
   set Stripe period = 32
 end
 )";
-  const auto   q     = charges_of<2>("stripes", deck);
-  const double total = q[0] + q[1] + q[2];
-  const double scale = std::abs(q[0]) + std::abs(q[1]) + std::abs(q[2]);
+  const auto        q     = charges_of<2>("stripes", deck);
+  const double      total = q[0] + q[1] + q[2];
+  const double      scale = std::abs(q[0]) + std::abs(q[1]) + std::abs(q[2]);
   EXPECT_GT(scale, 0.);
   EXPECT_NEAR(total, 0., 1e-9 * scale);
 }

@@ -4,11 +4,10 @@
 #include <solvers/deck_error.h>
 #include <solvers/simulator.h>
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 
 #include "test_utilities.h"
+#include <gtest/gtest.h>
 
 using namespace FerroStack;
 using namespace dealii;
@@ -68,7 +67,7 @@ subsection Contacts
   set List = gate: bottom: metal(Pt), source: top[0,37]: ohmic, drain: top[163,200]: ohmic
 end
 )"));
-  StackMesh<2> mesh(prm, MPI_COMM_WORLD);
+  StackMesh<2>     mesh(prm, MPI_COMM_WORLD);
   EXPECT_NEAR(region_measure(mesh, 0), 200 * 10, 1e-9);
   EXPECT_NEAR(region_measure(mesh, 1), 200 * 20, 1e-9);
   // Contact faces cover exactly the requested segments (mesh lines at their ends).
@@ -95,7 +94,7 @@ subsection Contacts
   set List = bottom: bottom: ohmic, top: top: ohmic
 end
 )"));
-  StackMesh<1> mesh(prm, MPI_COMM_WORLD);
+  StackMesh<1>     mesh(prm, MPI_COMM_WORLD);
   EXPECT_NEAR(region_measure(mesh, 0), 3, 1e-12);
   EXPECT_NEAR(region_measure(mesh, 1), 7, 1e-12);
   // Each rank owns a part of the cells.
@@ -156,7 +155,9 @@ TEST(StackMesh, GmshImportWithPhysicalNames)
   std::string generated = gmsh_layers;
   generated.replace(generated.find("MESH"), 4, "");
   generated += "subsection Contacts\n  set List = gate: bottom: metal(Au), top: top[30,70]: metal(Au)\nend\n";
-  generated.replace(generated.find("set Lateral cells = 40"), 22, "set Lateral cells = 80\n  set Refinement = 1");
+  generated.replace(generated.find("set Lateral cells = 40"),
+                    22,
+                    "set Lateral cells = 80\n  set Refinement = 1");
   const auto reference = charges<2>(Parameters(Testing::write_deck("gmsh_ref", generated)));
   // Different meshes of the same geometry: they agree to discretization
   // error, which the fringe field at the electrode edges keeps near 1 %.

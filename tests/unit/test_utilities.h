@@ -7,6 +7,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+
 #include <unistd.h>
 
 namespace FerroStack
@@ -19,9 +20,9 @@ namespace FerroStack
     {
       static const std::string dir = [] {
         // One directory per test run, shared by its ranks (rank 0's pid).
-        const int pid = dealii::Utilities::MPI::broadcast(MPI_COMM_WORLD, int(::getpid()), 0);
-        const std::string d = "/tmp/ferrostack-tests-" + std::to_string(pid);
-        std::string cmd = "mkdir -p " + d;
+        const int         pid = dealii::Utilities::MPI::broadcast(MPI_COMM_WORLD, int(::getpid()), 0);
+        const std::string d   = "/tmp/ferrostack-tests-" + std::to_string(pid);
+        std::string       cmd = "mkdir -p " + d;
         if (std::system(cmd.c_str()) != 0)
           throw std::runtime_error("cannot create " + d);
         return d;
@@ -34,7 +35,8 @@ namespace FerroStack
     write_deck(const std::string &name, const std::string &text)
     {
       const std::string path = scratch_directory() + "/" + name + "." +
-                               std::to_string(dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD)) + ".prm";
+                               std::to_string(dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD)) +
+                               ".prm";
       std::ofstream(path) << text;
       return path;
     }

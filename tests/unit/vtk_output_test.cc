@@ -2,20 +2,18 @@
 
 #include <solvers/simulator.h>
 
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "test_utilities.h"
+#include <gtest/gtest.h>
 #include <vtkCellData.h>
 #include <vtkDataArray.h>
 #include <vtkPointData.h>
 #include <vtkSmartPointer.h>
 #include <vtkUnstructuredGrid.h>
 #include <vtkXMLPUnstructuredGridReader.h>
-
-#include <gtest/gtest.h>
-
-#include <cmath>
-#include <fstream>
-#include <sstream>
-
-#include "test_utilities.h"
 
 using namespace FerroStack;
 using namespace dealii;
@@ -57,8 +55,8 @@ subsection Output
   set Fields = potential, electric field, polarization, material
 end
 )";
-  const Parameters prm(Testing::write_deck("vtk", deck));
-  RunLog           log(Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0);
+  const Parameters  prm(Testing::write_deck("vtk", deck));
+  RunLog            log(Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0);
   log.quiet_terminal(true);
   Simulator<2> simulator(prm, MPI_COMM_WORLD, log);
   simulator.setup();
@@ -70,7 +68,7 @@ end
     return;
 
   // The .pvd lists the three output times 0, 5e-4 and 1e-3 s.
-  std::ifstream pvd(dir + "/solution.pvd");
+  std::ifstream     pvd(dir + "/solution.pvd");
   std::stringstream text;
   text << pvd.rdbuf();
   EXPECT_NE(text.str().find("solution-00002.pvtu"), std::string::npos);

@@ -1,9 +1,9 @@
 #include <solvers/units.h>
 #include <solvers/waveform.h>
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+
+#include <gtest/gtest.h>
 
 using namespace FerroStack;
 
@@ -22,12 +22,12 @@ TEST(Waveform, Pulse)
   // v1=0 v2=10, delay 1 ms, rise 1 us, fall 2 us, width 5 ms, period 10 ms, 2 pulses
   const Waveform w("PULSE(0 10 1e-3 1e-6 2e-6 5e-3 1e-2 2)");
   EXPECT_DOUBLE_EQ(w.value(0.5e-3), 0.);
-  EXPECT_NEAR(w.value(1e-3 + 0.5e-6), 5., 1e-9);         // half way up the rise
-  EXPECT_DOUBLE_EQ(w.value(3e-3), 10.);                  // on the plateau
+  EXPECT_NEAR(w.value(1e-3 + 0.5e-6), 5., 1e-9);             // half way up the rise
+  EXPECT_DOUBLE_EQ(w.value(3e-3), 10.);                      // on the plateau
   EXPECT_NEAR(w.value(1e-3 + 1e-6 + 5e-3 + 1e-6), 5., 1e-9); // half way down the fall
-  EXPECT_DOUBLE_EQ(w.value(8e-3), 0.);                   // between pulses
-  EXPECT_DOUBLE_EQ(w.value(13e-3), 10.);                 // second pulse
-  EXPECT_DOUBLE_EQ(w.value(23e-3), 0.);                  // a third pulse is not there
+  EXPECT_DOUBLE_EQ(w.value(8e-3), 0.);                       // between pulses
+  EXPECT_DOUBLE_EQ(w.value(13e-3), 10.);                     // second pulse
+  EXPECT_DOUBLE_EQ(w.value(23e-3), 0.);                      // a third pulse is not there
   EXPECT_DOUBLE_EQ(Waveform("PULSE(0 10 1e-3 1e-6 2e-6 5e-3 1e-2)").value(23e-3), 10.); // endless
 }
 
@@ -37,7 +37,7 @@ TEST(Waveform, PiecewiseLinear)
   EXPECT_DOUBLE_EQ(w.value(0.5e-3), 2.5);
   EXPECT_DOUBLE_EQ(w.value(2e-3), 0.);
   EXPECT_DOUBLE_EQ(w.value(2.5e-3), -2.5);
-  EXPECT_DOUBLE_EQ(w.value(10e-3), 0.); // holds the last value
+  EXPECT_DOUBLE_EQ(w.value(10e-3), 0.);                     // holds the last value
   EXPECT_DOUBLE_EQ(Waveform("PWL(1 3, 2 4)").value(0), 3.); // before the first point
 }
 
@@ -66,7 +66,7 @@ TEST(Waveform, Sum)
 
 TEST(Waveform, Breakpoints)
 {
-  const auto b = Waveform("PULSE(0 1 1 0.1 0.1 0.3 1 2)").breakpoints(10);
+  const auto                b        = Waveform("PULSE(0 1 1 0.1 0.1 0.3 1 2)").breakpoints(10);
   const std::vector<double> expected = {1, 1.1, 1.4, 1.5, 2, 2.1, 2.4, 2.5};
   ASSERT_EQ(b.size(), expected.size());
   for (std::size_t i = 0; i < b.size(); ++i)
@@ -75,8 +75,18 @@ TEST(Waveform, Breakpoints)
 
 TEST(Waveform, MalformedIsRejected)
 {
-  for (const char *text : {"", "PULSE(0 1 2)", "PWL(0 1, 2)", "PWL(1 0, 0 1)", "SIN(1)", "TRIANGLE(1 0)",
-                           "SQUARE(1 2)", "DC", "DC abc", "PULSE(0 1 0 1 1 1 1)", "PWL(0 0, 1 1", "1 +",
+  for (const char *text : {"",
+                           "PULSE(0 1 2)",
+                           "PWL(0 1, 2)",
+                           "PWL(1 0, 0 1)",
+                           "SIN(1)",
+                           "TRIANGLE(1 0)",
+                           "SQUARE(1 2)",
+                           "DC",
+                           "DC abc",
+                           "PULSE(0 1 0 1 1 1 1)",
+                           "PWL(0 0, 1 1",
+                           "1 +",
                            "PULSE(0 1 0 0 0 1 2 1.5)"})
     EXPECT_THROW(Waveform{text}, WaveformError) << text;
 }
