@@ -285,7 +285,7 @@ namespace FerroStack
         prm.declare_entry("Fields",
                           "potential, polarization, electric field, material",
                           Patterns::MultipleSelection(join(known_output_fields(), "|")),
-                          "Fields written to solution.pvd.");
+                          "Fields written to solution.pvd; empty = no field output (benchmarks).");
         prm.declare_entry("Checkpoint every",
                           "600",
                           QuantityPattern(Quantity::time, 0),

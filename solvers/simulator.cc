@@ -50,6 +50,7 @@ namespace FerroStack
   void
   Simulator<dim>::setup()
   {
+    Timer timer;
     stack = std::make_unique<StackMesh<dim>>(prm, comm);
     dof_handler.reinit(stack->triangulation());
     dof_handler.distribute_dofs(fe);
@@ -95,6 +96,7 @@ namespace FerroStack
     locally_relevant_solution.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
 
     compute_contact_offsets();
+    setup_seconds = timer.wall_time();
   }
 
   template <int dim>
@@ -369,11 +371,15 @@ namespace FerroStack
     double                    previous_time = 0;
     Timer                     timer;
     unsigned                  total_linear = 0;
+    SolveStatistics           totals;
     for (std::size_t n = 0; n < times.size(); ++n)
       {
         const double          t     = times[n];
         const SolveStatistics stats = solve_at(t);
         total_linear += stats.linear_iterations;
+        totals.assembly_seconds += stats.assembly_seconds;
+        totals.setup_seconds += stats.setup_seconds;
+        totals.solve_seconds += stats.solve_seconds;
         const std::vector<double> charges = contact_charges();
 
         std::vector<double> row = {t};
@@ -394,17 +400,22 @@ namespace FerroStack
 
         std::ostringstream line;
         line << "step " << n << "  t = " << std::setprecision(6) << t << " s  Newton "
-             << stats.newton_iterations << "  CG " << stats.linear_iterations << "\n";
+             << stats.newton_iterations << "  CG " << stats.linear_iterations << "  assembly "
+             << stats.assembly_seconds << " s  AMG setup " << stats.setup_seconds << " s  solve "
+             << stats.solve_seconds << " s\n";
         log.print(line.str());
 
-        if (is_output_time(t, prm, n + 1 == times.size()))
+        if (!prm.output_fields.empty() && is_output_time(t, prm, n + 1 == times.size()))
           fields.write(t);
         previous_charges = charges;
         previous_time    = t;
       }
     std::ostringstream done;
     done << "Done: " << times.size() << " solves, " << total_linear << " CG iterations, " << timer.wall_time()
-         << " s wall\n";
+         << " s wall\n"
+         << "Timing: setup " << setup_seconds << " s, assembly " << totals.assembly_seconds << " s, AMG setup "
+         << totals.setup_seconds << " s, solve " << totals.solve_seconds << " s, unknowns " << dof_handler.n_dofs()
+         << ", ranks " << Utilities::MPI::n_mpi_processes(comm) << "\n";
     log.print(done.str());
   }
 

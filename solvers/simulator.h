@@ -164,6 +164,7 @@ namespace FerroStack
     dealii::PETScWrappers::MPI::Vector                            residual, newton_update;
     std::unique_ptr<dealii::PETScWrappers::PreconditionBoomerAMG> preconditioner;
     bool                                                          jacobian_is_current = false;
+    double                                                        setup_seconds       = 0;
 
     InitialPolarization<dim>      initial_polarization;
     ManufacturedSolution<dim>     manufactured;

@@ -16,13 +16,9 @@ namespace
   std::vector<double>
   charges_of(const std::string &name, const std::string &deck, const std::vector<Override> &overrides = {})
   {
-    const Parameters prm(Testing::write_deck(name, "set Dimension = " + std::to_string(dim) + "\n" + deck),
-                         overrides);
-    RunLog           log(false);
-    Simulator<dim>   simulator(prm, MPI_COMM_WORLD, log);
-    simulator.setup();
-    simulator.solve_at(0);
-    return simulator.contact_charges();
+    return Testing::steady_charges<dim>(
+      Parameters(Testing::write_deck(name, "set Dimension = " + std::to_string(dim) + "\n" + deck),
+                 overrides));
   }
 
   const double eps0 = Constants::eps0;
@@ -101,16 +97,7 @@ namespace
   const double alpha = -1e9, beta = 1e10;
   const double Ps = std::sqrt(-alpha / (2 * beta)); // 0.2236 C/m^2
 
-  const std::string ferroelectric = R"(
-subsection Materials
-  subsection BaTiO3
-    set Landau alpha = -1e9
-    set Landau beta = 1e10
-    set Landau gamma = 0
-    set Landau delta = 0
-    set Permittivity = 20
-  end
-end
+  const std::string ferroelectric = Testing::landau_24_materials + R"(
 subsection Initial polarization
   set Value = 0.8
 end

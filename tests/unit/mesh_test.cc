@@ -121,17 +121,6 @@ subsection Bias
   set gate = DC 1
 end
 )";
-
-  template <int dim>
-  std::vector<double>
-  charges(const Parameters &prm)
-  {
-    RunLog         log(false);
-    Simulator<dim> simulator(prm, MPI_COMM_WORLD, log);
-    simulator.setup();
-    simulator.solve_at(0);
-    return simulator.contact_charges();
-  }
 } // namespace
 
 // The example Gmsh mesh: regions and contacts by physical name, the same
@@ -149,7 +138,7 @@ TEST(StackMesh, GmshImportWithPhysicalNames)
   EXPECT_NEAR(boundary_measure(mesh, StackMesh<2>::contact_boundary_id(0)), 100, 1e-9);
   EXPECT_NEAR(boundary_measure(mesh, StackMesh<2>::contact_boundary_id(1)), 40, 1e-9);
 
-  const auto from_gmsh = charges<2>(prm);
+  const auto from_gmsh = Testing::steady_charges<2>(prm);
   EXPECT_NEAR(from_gmsh[0] + from_gmsh[1], 0., 1e-9 * std::abs(from_gmsh[0])); // Gauss
 
   std::string generated = gmsh_layers;
@@ -158,7 +147,7 @@ TEST(StackMesh, GmshImportWithPhysicalNames)
   generated.replace(generated.find("set Lateral cells = 40"),
                     22,
                     "set Lateral cells = 80\n  set Refinement = 1");
-  const auto reference = charges<2>(Parameters(Testing::write_deck("gmsh_ref", generated)));
+  const auto reference = Testing::steady_charges<2>(Parameters(Testing::write_deck("gmsh_ref", generated)));
   // Different meshes of the same geometry: they agree to discretization
   // error, which the fringe field at the electrode edges keeps near 1 %.
   EXPECT_NEAR(from_gmsh[0], reference[0], 0.02 * std::abs(reference[0]));

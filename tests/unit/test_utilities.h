@@ -3,6 +3,8 @@
 
 #include <deal.II/base/mpi.h>
 
+#include <solvers/simulator.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
@@ -40,6 +42,35 @@ namespace FerroStack
       std::ofstream(path) << text;
       return path;
     }
+
+    /// Solve the steady problem of @p prm at t = 0; the contact charges.
+    template <int dim>
+    std::vector<double>
+    steady_charges(const Parameters &prm)
+    {
+      RunLog         log(false);
+      Simulator<dim> simulator(prm, MPI_COMM_WORLD, log);
+      simulator.setup();
+      simulator.solve_at(0);
+      return simulator.contact_charges();
+    }
+
+    /**
+     * A Materials section that gives BaTiO3 a 2-4 Landau energy with
+     * alpha = -1e9 m/F and beta = 1e10 m^5/(F C^2), so Ps = sqrt(-alpha /
+     * (2 beta)) = 0.2236 C/m^2 is known in closed form, and eps_b = 20.
+     */
+    inline const std::string landau_24_materials = R"(
+subsection Materials
+  subsection BaTiO3
+    set Landau alpha = -1e9
+    set Landau beta = 1e10
+    set Landau gamma = 0
+    set Landau delta = 0
+    set Permittivity = 20
+  end
+end
+)";
 
     /// The directory of the sources (for inputs/ and meshes/).
     inline std::string

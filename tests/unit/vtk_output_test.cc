@@ -35,14 +35,6 @@ end
 subsection Bias
   set bottom = PWL(0 0, 1e-3 2)
 end
-subsection Materials
-  subsection BaTiO3
-    set Landau alpha = -1e9
-    set Landau beta = 1e10
-    set Landau gamma = 0
-    set Landau delta = 0
-  end
-end
 subsection Initial polarization
   set Value = -1
 end
@@ -55,7 +47,7 @@ subsection Output
   set Fields = potential, electric field, polarization, material
 end
 )";
-  const Parameters  prm(Testing::write_deck("vtk", deck));
+  const Parameters  prm(Testing::write_deck("vtk", deck + Testing::landau_24_materials));
   RunLog            log(Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0);
   log.quiet_terminal(true);
   Simulator<2> simulator(prm, MPI_COMM_WORLD, log);

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""FerroStack benchmarks: run a benchmark deck at several mesh sizes through the
+real executable and print the performance table (Markdown).
+
+  benchmarks/run_benchmarks.py [--np 2] [--refinements 1 2 3 4] [--deck benchmarks/poisson_layered_2d.prm]
+
+Columns: MPI ranks, unknowns, solves, Newton and CG iterations (and CG
+iterations per Newton step, which must not grow with refinement), setup time
+(mesh, DoFs, sparsity), assembly, AMG setup, Krylov solve, total wall time of
+the run, and solve wall time per unknown. Benchmarks measure; correctness is
+the tests' job.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--ferrostack", default=os.path.join(HERE, "..", "build", "ferrostack"))
+    p.add_argument("--deck", default=os.path.join(HERE, "poisson_layered_2d.prm"))
+    p.add_argument("--np", type=int, nargs="+", default=[2])
+    p.add_argument("--refinements", type=int, nargs="+", default=[1, 2, 3, 4])
+    p.add_argument("--work", default="/tmp/ferrostack-benchmarks")
+    args = p.parse_args()
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+
+    print("| ranks | unknowns | solves | Newton | CG its | CG per Newton | setup [s] | assembly [s] "
+          "| AMG setup [s] | CG solve [s] | run wall [s] | solve per unknown [us] |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for np in args.np:
+        for r in args.refinements:
+            out = os.path.join(args.work, f"np{np}_r{r}")
+            cmd = ["mpirun", "-np", str(np), args.ferrostack, args.deck, "--output", out,
+                   "--set", f"Stack/Refinement={r}"]
+            start = time.time()
+            result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            wall = time.time() - start
+            if result.returncode != 0:
+                print(result.stderr, file=sys.stderr)
+                return 1
+            log = open(os.path.join(out, "run.log")).read()
+            steps = re.findall(r"Newton (\d+)\s+CG (\d+)", log)
+            timing = re.search(r"Timing: setup (\S+) s, assembly (\S+) s, AMG setup (\S+) s, solve (\S+) s, "
+                               r"unknowns (\d+)", log)
+            setup, assembly, amg, solve = (float(timing.group(i)) for i in range(1, 5))
+            unknowns = int(timing.group(5))
+            newton = sum(int(s[0]) for s in steps)
+            cg = sum(int(s[1]) for s in steps)
+            print(f"| {np} | {unknowns} | {len(steps)} | {newton} | {cg} | {cg / max(newton, 1):.1f} | "
+                  f"{setup:.2f} | {assembly:.2f} | "
+                  f"{amg:.2f} | {solve:.2f} | {wall:.1f} | {1e6 * solve / unknowns:.2f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
