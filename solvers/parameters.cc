@@ -6,6 +6,7 @@
 #include <solvers/parameters.h>
 #include <solvers/text_utilities.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -545,6 +546,25 @@ namespace FerroStack
       return contacts;
     }
 
+    /// "natural" | "zero" | "extrapolation(length_nm)"; false if malformed.
+    bool
+    parse_polarization_boundary(const std::string &text, Parameters::PolarizationBoundary &bc)
+    {
+      using Kind          = Parameters::PolarizationBoundary::Kind;
+      const std::string t = trim(text);
+      if (t == "natural" || t == "zero")
+        {
+          bc.kind = (t == "zero" ? Kind::zero : Kind::natural);
+          return true;
+        }
+      if (t.rfind("extrapolation(", 0) == 0 && t.back() == ')')
+        {
+          bc.kind = Kind::extrapolation;
+          return parse_quantity(t.substr(14, t.size() - 15), Quantity::length, bc.length) && bc.length > 0;
+        }
+      return false;
+    }
+
     void
     apply_overrides(ParameterHandler &prm, const std::vector<Override> &overrides)
     {
@@ -689,15 +709,45 @@ namespace FerroStack
 
     prm.enter_subsection("Physics");
     {
-      const std::string mode   = prm.get("Polarization");
-      polarization             = mode == "dynamic" ? PolarizationModel::dynamic :
-                                 mode == "frozen"  ? PolarizationModel::frozen :
-                                                     PolarizationModel::off;
-      carriers                 = prm.get_bool("Carriers");
-      ions                     = prm.get_bool("Ions");
-      optical                  = prm.get_bool("Optical");
-      polarization_boundary    = prm.get("Polarization boundary");
-      polarization_boundary_at = prm.get("Polarization boundary at");
+      const std::string mode = prm.get("Polarization");
+      polarization           = mode == "dynamic" ? PolarizationModel::dynamic :
+                               mode == "frozen"  ? PolarizationModel::frozen :
+                                                   PolarizationModel::off;
+      carriers               = prm.get_bool("Carriers");
+      ions                   = prm.get_bool("Ions");
+      optical                = prm.get_bool("Optical");
+      if (!parse_polarization_boundary(prm.get("Polarization boundary"), polarization_boundary))
+        fail(deck,
+             "Physics/Polarization boundary",
+             "'" + prm.get("Polarization boundary") +
+               "' is not natural | zero | extrapolation(length_nm) with a positive length");
+      for (const std::string &entry : split(prm.get("Polarization boundary at"), ';'))
+        {
+          const std::string path  = "Physics/Polarization boundary at";
+          const auto        colon = entry.find(':');
+          const auto        dot   = entry.find('.');
+          if (colon == std::string::npos || dot == std::string::npos || dot > colon)
+            fail(deck,
+                 path,
+                 "'" + entry + "' is not 'layer.face: natural | zero | extrapolation(length_nm)'");
+          const std::string layer_name = trim(entry.substr(0, dot));
+          const std::string face       = trim(entry.substr(dot + 1, colon - dot - 1));
+          if (std::none_of(layers.begin(), layers.end(), [&](const Layer &l) {
+                return l.name == layer_name;
+              }))
+            fail(deck, path, "no layer called '" + layer_name + "' in Stack/Layers");
+          if (!materials.get(layer(layer_name).material).is_ferroelectric())
+            fail(deck, path, "layer '" + layer_name + "' is not ferroelectric");
+          const std::set<std::string> faces = {"bottom", "top", "left", "right", "front", "back"};
+          if (faces.count(face) == 0)
+            fail(deck, path, "face '" + face + "' is not bottom | top | left | right | front | back");
+          PolarizationBoundary bc;
+          if (!parse_polarization_boundary(entry.substr(colon + 1), bc))
+            fail(deck,
+                 path,
+                 "'" + trim(entry.substr(colon + 1)) + "' is not natural | zero | extrapolation(length_nm)");
+          polarization_boundary_at[layer_name + "." + face] = bc;
+        }
     }
     prm.leave_subsection();
     // Physics that later issues add: refuse it clearly instead of ignoring it.

@@ -65,10 +65,23 @@ namespace FerroStack
       dynamic,
       frozen,
       off
-    } polarization       = PolarizationModel::frozen;
-    bool        carriers = false, ions = false, optical = false;
-    std::string polarization_boundary;
-    std::string polarization_boundary_at;
+    } polarization = PolarizationModel::frozen;
+    bool carriers = false, ions = false, optical = false;
+    /// Boundary condition of P on a ferroelectric face (PHYSICS.md, TDGL):
+    /// natural (dP/dn = 0), zero (P = 0) or an extrapolation length.
+    struct PolarizationBoundary
+    {
+      enum class Kind
+      {
+        natural,
+        zero,
+        extrapolation
+      } kind        = Kind::natural;
+      double length = 0; ///< extrapolation length [nm]
+    };
+    PolarizationBoundary polarization_boundary;
+    /// Per-face overrides, keyed "layer.face" (face: bottom, top, left, ...).
+    std::map<std::string, PolarizationBoundary> polarization_boundary_at;
 
     // Initial polarization
     std::string         initial_mode = "uniform";

@@ -338,6 +338,10 @@ namespace FerroStack
       }
     log.open(directory + "/run.log");
     log.print(summary());
+    for (const std::string &field : prm.output_fields)
+      if (field != "potential" && field != "electric field" && field != "polarization" && field != "material")
+        log.print("Note: Output/Fields asks for '" + field +
+                  "', which this run does not compute (its physics is off); it is not written.\n");
 
     // Columns of terminals.csv (deck-spec.md).
     const std::string        current_unit = dim == 1 ? "A/m^2" : dim == 2 ? "A/m" : "A";
@@ -413,9 +417,10 @@ namespace FerroStack
     std::ostringstream done;
     done << "Done: " << times.size() << " solves, " << total_linear << " CG iterations, " << timer.wall_time()
          << " s wall\n"
-         << "Timing: setup " << setup_seconds << " s, assembly " << totals.assembly_seconds << " s, AMG setup "
-         << totals.setup_seconds << " s, solve " << totals.solve_seconds << " s, unknowns " << dof_handler.n_dofs()
-         << ", ranks " << Utilities::MPI::n_mpi_processes(comm) << "\n";
+         << "Timing: setup " << setup_seconds << " s, assembly " << totals.assembly_seconds
+         << " s, AMG setup " << totals.setup_seconds << " s, solve " << totals.solve_seconds
+         << " s, unknowns " << dof_handler.n_dofs() << ", ranks " << Utilities::MPI::n_mpi_processes(comm)
+         << "\n";
     log.print(done.str());
   }
 

@@ -141,6 +141,12 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
      good_deck + "subsection Physics\n  set Carriers = true\nend\n",
      {":24:", "Physics/Carriers", "not implemented"}},
     {"metal_layer", good_with("ox: SiO2: 10", "ox: Au: 10"), {":3:", "metals are contacts"}},
+    {"bad_polarization_boundary",
+     good_deck + "subsection Physics\n  set Polarization boundary at = fe.top: pinned\nend\n",
+     {":24:", "Polarization boundary at", "pinned"}},
+    {"polarization_boundary_on_dielectric",
+     good_deck + "subsection Physics\n  set Polarization boundary at = ox.top: zero\nend\n",
+     {":24:", "not ferroelectric"}},
     {"doping_of_unknown_layer",
      good_with("fe: donors 1e17", "fx: donors 1e17"),
      {":6:", "Stack/Doping", "fx"}},
@@ -153,6 +159,20 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
         EXPECT_NE(message.find(fragment), std::string::npos)
           << c.name << ": '" << fragment << "' missing from: " << message;
     }
+}
+
+TEST(Deck, PolarizationBoundaries)
+{
+  const Parameters prm(Testing::write_deck(
+    "pbc",
+    good_deck +
+      "subsection Physics\n  set Polarization boundary = zero\n  set Polarization boundary at = fe.top: "
+      "extrapolation(3); fe.bottom: natural\nend\n"));
+  using Kind = Parameters::PolarizationBoundary::Kind;
+  EXPECT_EQ(prm.polarization_boundary.kind, Kind::zero);
+  EXPECT_EQ(prm.polarization_boundary_at.at("fe.top").kind, Kind::extrapolation);
+  EXPECT_DOUBLE_EQ(prm.polarization_boundary_at.at("fe.top").length, 3.);
+  EXPECT_EQ(prm.polarization_boundary_at.at("fe.bottom").kind, Kind::natural);
 }
 
 TEST(Deck, BadOverrideIsReported)
