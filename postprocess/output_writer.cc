@@ -38,22 +38,51 @@ namespace FerroStack
       evaluate_scalar_field(const DataPostprocessorInputs::Scalar<dim> &inputs,
                             std::vector<Vector<double>>                &computed) const override
       {
+        // Potential only: P is the frozen function of the deck.
+        std::vector<Vector<double>>              values(inputs.solution_values.size(), Vector<double>(1));
+        std::vector<std::vector<Tensor<1, dim>>> gradients(inputs.solution_values.size(),
+                                                           std::vector<Tensor<1, dim>>(1));
+        for (unsigned q = 0; q < values.size(); ++q)
+          {
+            values[q][0]    = inputs.solution_values[q];
+            gradients[q][0] = inputs.solution_gradients[q];
+          }
+        compute(inputs.template get_cell<dim>(), inputs.evaluation_points, values, gradients, computed);
+      }
+
+      void
+      evaluate_vector_field(const DataPostprocessorInputs::Vector<dim> &inputs,
+                            std::vector<Vector<double>>                &computed) const override
+      {
+        compute(inputs.template get_cell<dim>(),
+                inputs.evaluation_points,
+                inputs.solution_values,
+                inputs.solution_gradients,
+                computed);
+      }
+
+      template <typename CellIterator>
+      void
+      compute(const CellIterator                             &cell,
+              const std::vector<Point<dim>>                  &points,
+              const std::vector<Vector<double>>              &values,
+              const std::vector<std::vector<Tensor<1, dim>>> &gradients,
+              std::vector<Vector<double>>                    &computed) const
+      {
         const double    V_T      = simulator.scaling().potential;
         const double    E_factor = -V_T / simulator.scaling().length * 1e-8; // V/m -> MV/cm
-        const auto      cell     = inputs.template get_cell<dim>();
         const Material &material = simulator.mesh().material(cell->material_id());
-        for (unsigned q = 0; q < inputs.solution_values.size(); ++q)
+        for (unsigned q = 0; q < values.size(); ++q)
           {
             unsigned c = 0;
             if (wanted(prm, "potential"))
-              computed[q][c++] = V_T * inputs.solution_values[q];
+              computed[q][c++] = V_T * values[q][0];
             if (wanted(prm, "electric field"))
               for (unsigned d = 0; d < dim; ++d)
-                computed[q][c++] = E_factor * inputs.solution_gradients[q][d];
+                computed[q][c++] = E_factor * gradients[q][0][d];
             if (wanted(prm, "polarization"))
               {
-                const Tensor<1, dim> P =
-                  simulator.polarization().value(inputs.evaluation_points[q], material);
+                const Tensor<1, dim> P = simulator.polarization_at(points[q], material, values[q]);
                 for (unsigned d = 0; d < dim; ++d)
                   computed[q][c++] = 100. * P[d]; // C/m^2 -> uC/cm^2
               }

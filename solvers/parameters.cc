@@ -751,8 +751,6 @@ namespace FerroStack
     }
     prm.leave_subsection();
     // Physics that later issues add: refuse it clearly instead of ignoring it.
-    if (polarization == PolarizationModel::dynamic)
-      fail(deck, "Physics/Polarization", "'dynamic' (TDGL) is not implemented yet; use 'frozen' or 'off'");
     if (carriers)
       fail(deck, "Physics/Carriers", "drift-diffusion of carriers is not implemented yet; set it to false");
     if (ions)

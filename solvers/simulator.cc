@@ -1,8 +1,11 @@
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/timer.h>
 #include <deal.II/dofs/dof_tools.h>
-#include <deal.II/fe/fe_values.h>
+#include <deal.II/fe/fe_nothing.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_system.h>
 #include <deal.II/fe/mapping_q1.h>
+#include <deal.II/hp/fe_values.h>
 #include <deal.II/grid/grid_tools.h>
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/sparsity_tools.h>
@@ -12,6 +15,7 @@
 #include <postprocess/terminals_writer.h>
 #include <solvers/deck_error.h>
 #include <solvers/simulator.h>
+#include <solvers/time_grid.h>
 
 #include <cmath>
 #include <filesystem>
@@ -29,7 +33,6 @@ namespace FerroStack
       , comm(comm)
       , log(log)
       , scale(prm.temperature)
-      , fe(prm.degree)
       , initial_polarization(prm)
   {}
 
@@ -53,7 +56,8 @@ namespace FerroStack
     Timer timer;
     stack = std::make_unique<StackMesh<dim>>(prm, comm);
     dof_handler.reinit(stack->triangulation());
-    dof_handler.distribute_dofs(fe);
+    setup_finite_elements();
+    dof_handler.distribute_dofs(fe_collection);
     locally_owned_dofs = dof_handler.locally_owned_dofs();
     DoFTools::extract_locally_relevant_dofs(dof_handler, locally_relevant_dofs);
 
@@ -90,13 +94,98 @@ namespace FerroStack
     jacobian.reinit(locally_owned_dofs, locally_owned_dofs, dsp, comm);
     jacobian_is_current = false;
 
+    polarization_dofs = IndexSet(dof_handler.n_dofs());
+    if (dynamic_polarization())
+      polarization_dofs =
+        DoFTools::extract_dofs(dof_handler, fe_collection.component_mask(polarization_field)) & locally_owned_dofs;
+
     solution.reinit(locally_owned_dofs, comm);
+    time_history.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
     residual.reinit(locally_owned_dofs, comm);
     newton_update.reinit(locally_owned_dofs, comm);
     locally_relevant_solution.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
 
     compute_contact_offsets();
+    if (dynamic_polarization())
+      interpolate_initial_polarization();
     setup_seconds = timer.wall_time();
+  }
+
+  template <int dim>
+  void
+  Simulator<dim>::setup_finite_elements()
+  {
+    // Element 0: phi only (and P = FE_Nothing). Elements 1, 2, 3: a
+    // ferroelectric polarized along z, x or both; the in-plane y axis of 3D is
+    // never polarized (materials declare x, z or xz).
+    const FE_Q<dim>     q(prm.degree);
+    const FE_Nothing<dim> nothing;
+    const std::vector<std::string> axes = {"", "z", "x", "xz"};
+    fe_collection                       = hp::FECollection<dim>();
+    q_collection                        = hp::QCollection<dim>();
+    for (const std::string &a : axes)
+      {
+        std::vector<const FiniteElement<dim> *> elements = {&q};
+        if (dynamic_polarization())
+          for (unsigned d = 0; d < dim; ++d)
+            {
+              const bool polarized = (d == dim - 1 && a.find('z') != std::string::npos) ||
+                                     (d == 0 && dim > 1 && a.find('x') != std::string::npos);
+              elements.push_back(polarized ? static_cast<const FiniteElement<dim> *>(&q) : &nothing);
+            }
+        fe_collection.push_back(FESystem<dim>(elements, std::vector<unsigned>(elements.size(), 1)));
+        q_collection.push_back(QGauss<dim>(prm.degree + 1));
+        if (!dynamic_polarization())
+          break;
+      }
+
+    layer_landau.clear();
+    for (unsigned l = 0; l < stack->n_layers(); ++l)
+      {
+        const Material &m = stack->material(l);
+        layer_landau.push_back(m.is_ferroelectric() && dynamic_polarization() ?
+                                 LandauEnergy::of(m, prm.temperature).scaled(Constants::eps0, scale.polarization) :
+                                 LandauEnergy());
+      }
+    if (!dynamic_polarization())
+      return;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const Material &m = stack->material(cell->material_id());
+          const auto      a = std::find(axes.begin(), axes.end(), m.polarization_axes);
+          cell->set_active_fe_index(m.is_ferroelectric() && a != axes.end() ? a - axes.begin() : 0);
+        }
+  }
+
+  template <int dim>
+  void
+  Simulator<dim>::interpolate_initial_polarization()
+  {
+    // P at the support points of each P shape function (all P elements are
+    // FE_Q), from the deck's initial state, in scaled units.
+    MappingQ1<dim> mapping;
+    std::vector<types::global_dof_index> indices;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if ((cell->is_locally_owned() || cell->is_ghost()) && cell->active_fe_index() > 0)
+        {
+          const FiniteElement<dim> &fe = cell->get_fe();
+          const Material           &m  = stack->material(cell->material_id());
+          indices.resize(fe.n_dofs_per_cell());
+          cell->get_dof_indices(indices);
+          for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
+            {
+              const unsigned component = fe.system_to_component_index(i).first;
+              if (component == 0 || !locally_owned_dofs.is_element(indices[i]))
+                continue;
+              const auto       base = fe.system_to_base_index(i);
+              const Point<dim> x    = mapping.transform_unit_to_real_cell(
+                cell, fe.base_element(base.first.first).unit_support_point(base.second));
+              solution(indices[i]) = initial_polarization.value(x, m)[component - 1] / scale.polarization;
+            }
+        }
+    solution.compress(VectorOperation::insert);
+    locally_relevant_solution = solution;
   }
 
   template <int dim>
@@ -157,14 +246,16 @@ namespace FerroStack
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
         const types::boundary_id id = StackMesh<dim>::contact_boundary_id(k);
+        const ComponentMask phi_only = fe_collection.component_mask(potential_field);
         if (manufactured.exact)
-          VectorTools::interpolate_boundary_values(dof_handler, id, *manufactured.exact, values);
+          VectorTools::interpolate_boundary_values(dof_handler, id, *manufactured.exact, values, phi_only);
         else
-          VectorTools::interpolate_boundary_values(dof_handler,
-                                                   id,
-                                                   Functions::ConstantFunction<dim>(contact_potential(k, t) /
-                                                                                    scale.potential),
-                                                   values);
+          VectorTools::interpolate_boundary_values(
+            dof_handler,
+            id,
+            Functions::ConstantFunction<dim>(contact_potential(k, t) / scale.potential, fe_collection.n_components()),
+            values,
+            phi_only);
       }
     values.close();
     values.distribute(solution);
@@ -190,20 +281,35 @@ namespace FerroStack
   }
 
   template <int dim>
+  Tensor<1, dim>
+  Simulator<dim>::polarization_at(const Point<dim> &p, const Material &m, const Vector<double> &values) const
+  {
+    if (!dynamic_polarization())
+      return initial_polarization.value(p, m);
+    Tensor<1, dim> P;
+    for (unsigned d = 0; d < dim; ++d)
+      P[d] = values[1 + d] * scale.polarization;
+    return P;
+  }
+
+  template <int dim>
   std::array<double, 2>
   Simulator<dim>::average_polarization(const unsigned layer) const
   {
-    const QGauss<dim>     quadrature(fe.degree + 1);
-    FEValues<dim>         fe_values(fe, quadrature, update_quadrature_points | update_JxW_values);
+    hp::FEValues<dim>     hp_values(fe_collection, q_collection, update_values | update_quadrature_points | update_JxW_values);
     std::array<double, 3> sums = {{0, 0, 0}};
+    std::vector<Vector<double>> values;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned() && cell->material_id() == layer)
         {
-          fe_values.reinit(cell);
+          hp_values.reinit(cell);
+          const FEValues<dim> &fe_values = hp_values.get_present_fe_values();
+          values.resize(fe_values.n_quadrature_points, Vector<double>(fe_collection.n_components()));
+          fe_values.get_function_values(locally_relevant_solution, values);
           const Material &m = stack->material(layer);
           for (const unsigned q : fe_values.quadrature_point_indices())
             {
-              const Tensor<1, dim> P = initial_polarization.value(fe_values.quadrature_point(q), m);
+              const Tensor<1, dim> P = polarization_at(fe_values.quadrature_point(q), m, values[q]);
               if (dim > 1)
                 sums[0] += P[0] * fe_values.JxW(q);
               sums[1] += P[dim - 1] * fe_values.JxW(q);
@@ -219,8 +325,8 @@ namespace FerroStack
   std::array<double, 2>
   Simulator<dim>::manufactured_errors() const
   {
-    Vector<float>     cellwise(stack->triangulation().n_active_cells());
-    const QGauss<dim> quadrature(fe.degree + 2);
+    Vector<float>                cellwise(stack->triangulation().n_active_cells());
+    const hp::QCollection<dim>   quadrature(QGauss<dim>(prm.degree + 2));
     VectorTools::integrate_difference(dof_handler,
                                       locally_relevant_solution,
                                       *manufactured.exact,
@@ -265,7 +371,14 @@ namespace FerroStack
   {
     std::ostringstream out;
     out << stack->summary();
-    out << "Unknowns: potential " << dof_handler.n_dofs() << " (Q" << fe.degree << ")\n";
+    const std::vector<types::global_dof_index> per_component = DoFTools::count_dofs_per_fe_component(dof_handler);
+    types::global_dof_index                    n_polarization = 0;
+    for (unsigned c = 1; c < per_component.size(); ++c)
+      n_polarization += per_component[c];
+    out << "Unknowns: " << dof_handler.n_dofs() << " (Q" << prm.degree << "): potential " << per_component[0];
+    if (dynamic_polarization())
+      out << ", polarization " << n_polarization;
+    out << "\n";
     out << "Contacts:\n";
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
@@ -283,44 +396,7 @@ namespace FerroStack
     return out.str();
   }
 
-  namespace
-  {
-    /// The times at which the quasi-static problem is solved: every Max step,
-    /// every field output and every kink of a bias waveform.
-    std::vector<double>
-    solve_times(const Parameters &prm)
-    {
-      std::vector<double> times = {0.};
-      if (prm.end_time <= 0)
-        return times;
-      for (double k = 1; k * prm.max_step < prm.end_time; ++k)
-        times.push_back(k * prm.max_step);
-      if (prm.fields_every > 0)
-        for (double k = 1; k * prm.fields_every < prm.end_time; ++k)
-          times.push_back(k * prm.fields_every);
-      for (const auto &b : prm.bias)
-        for (const double t : b.second.breakpoints(prm.end_time))
-          times.push_back(t);
-      times.push_back(prm.end_time);
-      std::sort(times.begin(), times.end());
-      times.erase(std::unique(times.begin(),
-                              times.end(),
-                              [&](double a, double b) { return b - a < 1e-9 * prm.max_step; }),
-                  times.end());
-      return times;
-    }
 
-    bool
-    is_output_time(const double t, const Parameters &prm, const bool last)
-    {
-      if (last)
-        return true;
-      if (prm.fields_every <= 0)
-        return false;
-      const double k = std::round(t / prm.fields_every);
-      return std::abs(t - k * prm.fields_every) < 1e-9 * prm.max_step;
-    }
-  } // namespace
 
   template <int dim>
   void
@@ -353,28 +429,57 @@ namespace FerroStack
         columns.push_back("I_" + c.name + "[" + current_unit + "]");
         columns.push_back("Q_" + c.name + "[" + charge_unit + "]");
       }
-    std::vector<unsigned> ferroelectric_layers;
     for (unsigned l = 0; l < stack->n_layers(); ++l)
       if (stack->material(l).is_ferroelectric())
         {
-          ferroelectric_layers.push_back(l);
           columns.push_back("P_" + stack->layer(l).name + "_x[uC/cm^2]");
           columns.push_back("P_" + stack->layer(l).name + "_z[uC/cm^2]");
         }
     TerminalsWriter   terminals(directory + "/terminals.csv", columns, root);
     OutputWriter<dim> fields(*this, directory);
 
-    // The polarization is frozen, so its averages are the same at all times.
-    std::vector<double> polarization_columns;
-    for (const unsigned l : ferroelectric_layers)
-      for (const double P : average_polarization(l))
-        polarization_columns.push_back(P * 100.); // C/m^2 -> uC/cm^2
+    Timer timer;
+    if (dynamic_polarization())
+      run_transient(terminals, fields);
+    else
+      run_quasi_static(terminals, fields);
+    std::ostringstream done;
+    done << "Done in " << timer.wall_time() << " s wall; setup " << setup_seconds << " s\n";
+    log.print(done.str());
+  }
 
-    const std::vector<double> times = solve_times(prm);
+  template <int dim>
+  std::vector<double>
+  Simulator<dim>::terminal_row(const double                t,
+                               const std::vector<double> &charges,
+                               const std::vector<double> &currents) const
+  {
+    std::vector<double> row = {t};
+    for (unsigned k = 0; k < prm.contacts.size(); ++k)
+      {
+        row.push_back(prm.bias.at(prm.contacts[k].name).value(t));
+        row.push_back(currents[k]);
+        row.push_back(charges[k]);
+      }
+    for (unsigned l = 0; l < stack->n_layers(); ++l)
+      if (stack->material(l).is_ferroelectric())
+        for (const double P : average_polarization(l))
+          row.push_back(P * 100.); // C/m^2 -> uC/cm^2
+    for (const double v : row)
+      if (!std::isfinite(v))
+        throw SolverError("non-finite terminal quantity at t = " + std::to_string(t) +
+                          " s; the files hold the last good state");
+    return row;
+  }
+
+  template <int dim>
+  void
+  Simulator<dim>::run_quasi_static(TerminalsWriter &terminals, OutputWriter<dim> &fields)
+  {
+    const std::vector<double> times = TimeGrid::solve_times(prm);
     std::vector<double>       previous_charges;
     double                    previous_time = 0;
-    Timer                     timer;
-    unsigned                  total_linear = 0;
+    unsigned                  total_linear  = 0;
     SolveStatistics           totals;
     for (std::size_t n = 0; n < times.size(); ++n)
       {
@@ -385,42 +490,29 @@ namespace FerroStack
         totals.setup_seconds += stats.setup_seconds;
         totals.solve_seconds += stats.solve_seconds;
         const std::vector<double> charges = contact_charges();
-
-        std::vector<double> row = {t};
-        for (unsigned k = 0; k < prm.contacts.size(); ++k)
-          {
-            // Quasi-static: all current is displacement current, dQ/dt.
-            const double current = n == 0 ? 0. : (charges[k] - previous_charges[k]) / (t - previous_time);
-            row.push_back(prm.bias.at(prm.contacts[k].name).value(t));
-            row.push_back(current);
-            row.push_back(charges[k]);
-          }
-        row.insert(row.end(), polarization_columns.begin(), polarization_columns.end());
-        for (const double v : row)
-          if (!std::isfinite(v))
-            throw SolverError("non-finite terminal quantity at t = " + std::to_string(t) +
-                              " s; the last good state is in " + directory);
-        terminals.write_row(row);
+        // Quasi-static: all current is displacement current, dQ/dt.
+        std::vector<double> currents(charges.size(), 0.);
+        if (n > 0)
+          for (unsigned k = 0; k < charges.size(); ++k)
+            currents[k] = (charges[k] - previous_charges[k]) / (t - previous_time);
+        terminals.write_row(terminal_row(t, charges, currents));
 
         std::ostringstream line;
-        line << "step " << n << "  t = " << std::setprecision(6) << t << " s  Newton "
-             << stats.newton_iterations << "  CG " << stats.linear_iterations << "  assembly "
-             << stats.assembly_seconds << " s  AMG setup " << stats.setup_seconds << " s  solve "
-             << stats.solve_seconds << " s\n";
+        line << "step " << n << "  t = " << std::setprecision(6) << t << " s  Newton " << stats.newton_iterations
+             << "  CG " << stats.linear_iterations << "  assembly " << stats.assembly_seconds << " s  AMG setup "
+             << stats.setup_seconds << " s  solve " << stats.solve_seconds << " s\n";
         log.print(line.str());
 
-        if (!prm.output_fields.empty() && is_output_time(t, prm, n + 1 == times.size()))
+        if (!prm.output_fields.empty() && TimeGrid::is_output_time(t, prm, n + 1 == times.size()))
           fields.write(t);
         previous_charges = charges;
         previous_time    = t;
       }
     std::ostringstream done;
-    done << "Done: " << times.size() << " solves, " << total_linear << " CG iterations, " << timer.wall_time()
-         << " s wall\n"
-         << "Timing: setup " << setup_seconds << " s, assembly " << totals.assembly_seconds
-         << " s, AMG setup " << totals.setup_seconds << " s, solve " << totals.solve_seconds
-         << " s, unknowns " << dof_handler.n_dofs() << ", ranks " << Utilities::MPI::n_mpi_processes(comm)
-         << "\n";
+    done << "Done: " << times.size() << " solves, " << total_linear << " CG iterations\n"
+         << "Timing: setup " << setup_seconds << " s, assembly " << totals.assembly_seconds << " s, AMG setup "
+         << totals.setup_seconds << " s, solve " << totals.solve_seconds << " s, unknowns " << dof_handler.n_dofs()
+         << ", ranks " << Utilities::MPI::n_mpi_processes(comm) << "\n";
     log.print(done.str());
   }
 

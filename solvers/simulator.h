@@ -3,7 +3,9 @@
 
 #include <deal.II/base/function.h>
 #include <deal.II/dofs/dof_handler.h>
-#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values_extractors.h>
+#include <deal.II/hp/fe_collection.h>
+#include <deal.II/hp/q_collection.h>
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/petsc_precondition.h>
 #include <deal.II/lac/petsc_sparse_matrix.h>
@@ -11,6 +13,7 @@
 
 #include <meshes/stack_mesh.h>
 #include <physics/ferroelectric/initial_polarization.h>
+#include <physics/ferroelectric/landau.h>
 #include <solvers/parameters.h>
 #include <solvers/run_log.h>
 #include <solvers/units.h>
@@ -21,6 +24,10 @@
 
 namespace FerroStack
 {
+  class TerminalsWriter;
+  template <int dim>
+  class OutputWriter;
+
   /**
    * A manufactured problem for verification: the solver then uses
    * @p permittivity (isotropic, scaled) instead of the materials', adds
@@ -46,6 +53,23 @@ namespace FerroStack
   };
 
   /**
+   * How the time derivative of P enters the TDGL residual at the present
+   * solve: not at all (no P unknowns), held at a given state (the initial
+   * solve for phi), or a BDF formula dP/dt = (a0 P + history) / dt.
+   */
+  struct TimeDiscretization
+  {
+    enum class Mode
+    {
+      none,
+      hold,
+      bdf
+    } mode    = Mode::none;
+    double a0 = 1; ///< BDF coefficient of the new state
+    double dt = 1; ///< [s]
+  };
+
+  /**
    * The simulator: owns the mesh, the degrees of freedom, the solution and
    * the time loop (DESIGN.md, "Architecture").
    *
@@ -53,12 +77,21 @@ namespace FerroStack
    * terminal quantities), simulator_assembly.cc (residual and Jacobian,
    * Newton solve), postprocess/ (output).
    *
-   * The unknown today is the electrostatic potential phi on every non-metal
-   * layer; the polarization is frozen (a bound-charge source). Poisson's
-   * equation (PHYSICS.md) is solved in residual form,
-   *   R(phi)_i = int (eps_r grad phi - P) . grad v_i - int rho v_i = 0,
-   * scaled as in Scaling, by Newton's method, so that the same code takes
-   * the nonlinear fields that later modules add.
+   * Unknowns: the electrostatic potential phi (component 0) on every
+   * non-metal layer and, with `Polarization = dynamic`, the polarization P
+   * (components 1..dim, the last one vertical) in ferroelectric layers. P
+   * lives only where it exists through an hp::FECollection whose elements
+   * carry FE_Nothing for the components a region does not have (step-46);
+   * FE_Nothing does not dominate, so P is free (natural) at the ferroelectric
+   * faces. One DoFHandler and one monolithic Newton on all fields, rather
+   * than separate DoFHandlers, so that the coupling blocks are exact and the
+   * linear solver sees the whole Jacobian.
+   *
+   * Poisson (PHYSICS.md), scaled as in Scaling:
+   *   R_phi = int (eps_r grad phi - P) . grad v - rho v = 0,
+   * TDGL (Landau-Khalatnikov with gradients), per polarized component:
+   *   R_P = int [(eps0/Gamma) dP/dt + df_L/dP + grad phi] w + g grad P : grad w = 0.
+   * With frozen polarization, P is a given function (bound-charge source).
    */
   template <int dim>
   class Simulator
@@ -79,6 +112,25 @@ namespace FerroStack
     void
     run(const std::string &directory);
 
+    /// Whether P is an unknown (TDGL) rather than a frozen function.
+    bool
+    dynamic_polarization() const
+    {
+      return prm.polarization == Parameters::PolarizationModel::dynamic;
+    }
+
+    /// Advance from the present state by @p dt with the BDF formula @p time
+    /// (Newton with line search); false if Newton fails.
+    bool
+    advance(const double t_new, const TimeDiscretization &time, SolveStatistics &stats);
+
+    /// The Gibbs energy of the present state [J/m^2 in 1D, J/m in 2D, J in
+    /// 3D]: int_FE f_L(P) + (g/2)|grad P|^2 + int P . grad phi - (eps0 eps/2)|grad phi|^2,
+    /// whose variation with respect to P is the TDGL driving force at fixed
+    /// contact potentials, so that TDGL at constant bias never increases it.
+    double
+    free_energy() const;
+
     /// Solve the steady problem for the contact voltages at time @p t [s].
     SolveStatistics
     solve_at(const double t);
@@ -91,6 +143,11 @@ namespace FerroStack
     /// Average P [C/m^2] of the ferroelectric layer @p layer: (x, z).
     std::array<double, 2>
     average_polarization(const unsigned layer) const;
+
+    /// P [C/m^2] at @p p in a cell of material @p m, given the scaled
+    /// solution values there (frozen: the initial function; dynamic: the field).
+    dealii::Tensor<1, dim>
+    polarization_at(const dealii::Point<dim> &p, const Material &m, const dealii::Vector<double> &values) const;
 
     /// Use a manufactured problem (tests); call before setup().
     void
@@ -137,6 +194,11 @@ namespace FerroStack
     {
       return initial_polarization;
     }
+    const dealii::hp::QCollection<dim> &
+    quadrature() const
+    {
+      return q_collection;
+    }
     const Parameters &
     parameters() const
     {
@@ -150,8 +212,15 @@ namespace FerroStack
     Scaling           scale;
 
     std::unique_ptr<StackMesh<dim>> stack;
-    dealii::FE_Q<dim>               fe;
+    dealii::hp::FECollection<dim>   fe_collection;
+    dealii::hp::QCollection<dim>    q_collection;
     dealii::DoFHandler<dim>         dof_handler;
+    const dealii::FEValuesExtractors::Scalar potential_field{0};
+    const dealii::FEValuesExtractors::Vector polarization_field{1};
+    /// Scaled Landau energies per layer (dynamic polarization).
+    std::vector<LandauEnergy> layer_landau;
+    /// The locally owned P dofs (for the time-step error norm).
+    dealii::IndexSet polarization_dofs;
     dealii::IndexSet                locally_owned_dofs, locally_relevant_dofs;
 
     /// Hanging-node and periodicity constraints only (for contact charges).
@@ -162,6 +231,9 @@ namespace FerroStack
     dealii::PETScWrappers::MPI::SparseMatrix                      jacobian;
     dealii::PETScWrappers::MPI::Vector                            solution, locally_relevant_solution;
     dealii::PETScWrappers::MPI::Vector                            residual, newton_update;
+    /// BDF history sum_k a_k P^(n-k) (k >= 1), ghosted; see TimeDiscretization.
+    dealii::PETScWrappers::MPI::Vector time_history;
+    TimeDiscretization                 time_discretization;
     std::unique_ptr<dealii::PETScWrappers::PreconditionBoomerAMG> preconditioner;
     bool                                                          jacobian_is_current = false;
     double                                                        setup_seconds       = 0;
@@ -187,6 +259,31 @@ namespace FerroStack
 
     void
     compute_contact_offsets();
+
+    /// Build the FE collection and set each cell's active FE index.
+    void
+    setup_finite_elements();
+
+    /// Interpolate the deck's initial polarization into the P unknowns.
+    void
+    interpolate_initial_polarization();
+
+    /// Solve the Jacobian system J du = -r (r is overwritten); returns
+    /// the linear iterations (1 for the direct solver).
+    unsigned
+    solve_linear(dealii::PETScWrappers::MPI::Vector &r, dealii::PETScWrappers::MPI::Vector &du);
+
+    /// One row of terminals.csv: V, I, Q of each contact, then P averages.
+    std::vector<double>
+    terminal_row(const double t, const std::vector<double> &charges, const std::vector<double> &currents) const;
+
+    /// The time loop of TDGL: adaptive BDF2 with error control.
+    void
+    run_transient(TerminalsWriter &terminals, OutputWriter<dim> &fields);
+
+    /// The quasi-static loop of electrostatics: one solve per time.
+    void
+    run_quasi_static(TerminalsWriter &terminals, OutputWriter<dim> &fields);
   };
 } // namespace FerroStack
 

@@ -59,6 +59,21 @@ namespace FerroStack
     return std::sqrt(x);
   }
 
+  LandauEnergy
+  LandauEnergy::of(const Material &m, const double T)
+  {
+    LandauEnergy f;
+    f.has_z = m.polarization_axes.find('z') != std::string::npos;
+    f.has_x = m.polarization_axes.find('x') != std::string::npos;
+    if (f.has_z)
+      f.z = LandauPolynomial::of(m, 'z', T);
+    if (f.has_x)
+      f.x = LandauPolynomial::of(m, 'x', T);
+    f.beta_xz = m.get("Landau beta xz").value_or(0.);
+    f.kappa   = m.get("IP-OOP coupling").value_or(0.);
+    return f;
+  }
+
   template <int dim>
   InitialPolarization<dim>::InitialPolarization(const Parameters &prm)
       : prm(prm)

@@ -1,0 +1,213 @@
+#include <deal.II/base/timer.h>
+
+#include <postprocess/output_writer.h>
+#include <postprocess/terminals_writer.h>
+#include <solvers/deck_error.h>
+#include <solvers/simulator.h>
+#include <solvers/time_grid.h>
+
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+namespace FerroStack
+{
+  using namespace dealii;
+
+  /**
+   * Adaptive implicit time stepping of TDGL + Poisson (PHYSICS.md,
+   * "Numerics that matter"): variable-step BDF2 (backward Euler for the first
+   * step), with the local error of P estimated from the difference between
+   * the BDF2 solution and the quadratic extrapolation of the last three
+   * states. For constant steps the extrapolation errs by h^3 P''' and BDF2 by
+   * -(2/9) h^3 P''', so LTE ~ (2/11) |P_BDF2 - P_extrapolated| (Milne's
+   * device). A step whose error exceeds `Time/Tolerance` (relative to the
+   * largest Ps) is repeated with a smaller step; a step whose Newton fails is
+   * cut by 4; steps land exactly on every bias kink and output time.
+   */
+  template <int dim>
+  void
+  Simulator<dim>::run_transient(TerminalsWriter &terminals, OutputWriter<dim> &fields)
+  {
+    if (!prm.polarization_boundary_at.empty() ||
+        prm.polarization_boundary.kind != Parameters::PolarizationBoundary::Kind::natural)
+      throw DeckError(prm.deck_file +
+                      ": Physics/Polarization boundary: only 'natural' is implemented for TDGL so far");
+
+    SolveStatistics totals;
+    // t = 0: the potential of the initial polarization, P held.
+    time_history = solution;
+    TimeDiscretization hold;
+    hold.mode = TimeDiscretization::Mode::hold;
+    if (!advance(0, hold, totals))
+      throw SolverError("the initial electrostatic solve (t = 0) did not converge");
+
+    double P_scale = 0; // largest Ps of the ferroelectrics, scaled
+    for (unsigned l = 0; l < stack->n_layers(); ++l)
+      if (stack->material(l).is_ferroelectric())
+        {
+          const LandauEnergy f = LandauEnergy::of(stack->material(l), prm.temperature);
+          if (f.has_z)
+            P_scale = std::max(P_scale, f.z.spontaneous_polarization());
+          if (f.has_x)
+            P_scale = std::max(P_scale, f.x.spontaneous_polarization());
+        }
+    P_scale = (P_scale > 0 ? P_scale : 0.01) / scale.polarization;
+
+    const auto rms_of_P = [&](const PETScWrappers::MPI::Vector &v) {
+      double sum = 0;
+      for (const auto i : polarization_dofs)
+        sum += v(i) * v(i);
+      const double total = Utilities::MPI::sum(sum, comm);
+      const double count = Utilities::MPI::sum(double(polarization_dofs.n_elements()), comm);
+      return std::sqrt(total / std::max(count, 1.));
+    };
+
+    std::vector<double> charges  = contact_charges();
+    std::vector<double> currents(charges.size(), 0.);
+    terminals.write_row(terminal_row(0, charges, currents));
+    if (!prm.output_fields.empty())
+      fields.write(0);
+
+    // Accepted history: states[0] = newest.
+    std::vector<PETScWrappers::MPI::Vector> states = {solution};
+    std::vector<double>                     times  = {0.};
+    std::vector<std::vector<double>>        charge_history = {charges};
+
+    const std::vector<double> stops = TimeGrid::stop_times(prm);
+    std::size_t               next_stop = 0;
+    double                    t = 0, dt = prm.initial_step, last_dt = 0;
+    unsigned                  accepted = 0, rejected = 0, failed = 0, consecutive_failures = 0;
+    const double              tol = prm.tolerance;
+    PETScWrappers::MPI::Vector predicted(locally_owned_dofs, comm), history(locally_owned_dofs, comm);
+
+    while (next_stop < stops.size())
+      {
+        dt                 = std::min(dt, prm.max_step);
+        const double stop  = stops[next_stop];
+        const bool   snaps = t + dt >= stop - 1e-9 * dt;
+        const double t_new = snaps ? stop : t + dt;
+        dt                 = t_new - t;
+
+        // BDF coefficients for dP/dt = (a0 P^(n+1) + a1 P^n + a2 P^(n-1)) / dt.
+        TimeDiscretization bdf;
+        bdf.mode      = TimeDiscretization::Mode::bdf;
+        bdf.dt        = dt;
+        double a1     = -1, a2 = 0;
+        const bool second_order = accepted >= 1;
+        if (second_order)
+          {
+            const double w = dt / last_dt;
+            bdf.a0         = (1 + 2 * w) / (1 + w);
+            a1             = -(1 + w);
+            a2             = w * w / (1 + w);
+          }
+        history = states[0];
+        history *= a1;
+        if (second_order)
+          history.add(a2, states[1]);
+        time_history = history;
+
+        SolveStatistics stats;
+        solution = states[0];
+        if (!advance(t_new, bdf, stats))
+          {
+            ++failed;
+            if (++consecutive_failures > 20 || dt < 1e-14 * std::max(prm.end_time, 1e-30))
+              throw SolverError("Newton failed at t = " + std::to_string(t) + " s even with a step of " +
+                                std::to_string(dt) + " s; the files hold the last good state");
+            solution = states[0];
+            locally_relevant_solution = solution;
+            dt *= 0.25;
+            log.print("  Newton failed at t = " + std::to_string(t_new) + " s; step cut to " + std::to_string(dt) +
+                      " s\n");
+            continue;
+          }
+        consecutive_failures = 0;
+
+        // Local error estimate from the extrapolation of accepted states.
+        double error = 0;
+        if (states.size() >= 2)
+          {
+            predicted = 0;
+            if (states.size() >= 3)
+              {
+                const double t0 = times[0], t1 = times[1], t2 = times[2];
+                predicted.add((t_new - t1) * (t_new - t2) / ((t0 - t1) * (t0 - t2)), states[0]);
+                predicted.add((t_new - t0) * (t_new - t2) / ((t1 - t0) * (t1 - t2)), states[1]);
+                predicted.add((t_new - t0) * (t_new - t1) / ((t2 - t0) * (t2 - t1)), states[2]);
+                predicted.add(-1., solution);
+                error = 2. / 11. * rms_of_P(predicted) / P_scale;
+              }
+            else
+              {
+                const double w = dt / (times[0] - times[1]);
+                predicted.add(1 + w, states[0]);
+                predicted.add(-w, states[1]);
+                predicted.add(-1., solution);
+                error = 0.5 * rms_of_P(predicted) / P_scale;
+              }
+          }
+        const double factor = error > 0 ? std::min(2., std::max(0.2, 0.9 * std::pow(tol / error, 1. / 3.))) : 2.;
+        if (error > tol && dt > 1e-6 * prm.initial_step)
+          {
+            ++rejected;
+            solution                  = states[0];
+            locally_relevant_solution = solution;
+            dt *= factor;
+            continue;
+          }
+
+        // Accept: terminal charges from the residual, currents from the same
+        // BDF formula, so that I is the derivative of the Q that is written.
+        charges = contact_charges();
+        for (unsigned k = 0; k < charges.size(); ++k)
+          currents[k] = (bdf.a0 * charges[k] + a1 * charge_history[0][k] +
+                         (second_order ? a2 * charge_history[1][k] : 0.)) /
+                        dt;
+        terminals.write_row(terminal_row(t_new, charges, currents));
+        ++accepted;
+        totals.newton_iterations += stats.newton_iterations;
+        totals.linear_iterations += stats.linear_iterations;
+        totals.assembly_seconds += stats.assembly_seconds;
+        totals.solve_seconds += stats.solve_seconds;
+
+        std::ostringstream line;
+        line << "step " << accepted << "  t = " << std::setprecision(6) << t_new << " s  dt = " << dt
+             << " s  Newton " << stats.newton_iterations << "  error " << std::setprecision(3) << error << "\n";
+        log.print(line.str());
+
+        states.insert(states.begin(), solution);
+        times.insert(times.begin(), t_new);
+        charge_history.insert(charge_history.begin(), charges);
+        if (states.size() > 3)
+          {
+            states.pop_back();
+            times.pop_back();
+            charge_history.pop_back();
+          }
+        last_dt = dt;
+        t       = t_new;
+        if (snaps)
+          {
+            ++next_stop;
+            if (!prm.output_fields.empty() && TimeGrid::is_output_time(t, prm, next_stop == stops.size()))
+              fields.write(t);
+          }
+        dt *= factor;
+      }
+
+    std::ostringstream done;
+    done << "Done: " << accepted << " steps (" << rejected << " rejected by the error estimate, " << failed
+         << " Newton failures), " << totals.newton_iterations << " Newton and " << totals.linear_iterations
+         << " linear iterations\n"
+         << "Timing: setup " << setup_seconds << " s, assembly " << totals.assembly_seconds
+         << " s, AMG setup 0 s, solve " << totals.solve_seconds << " s, unknowns " << dof_handler.n_dofs()
+         << ", ranks " << Utilities::MPI::n_mpi_processes(comm) << "\n";
+    log.print(done.str());
+  }
+
+  template class Simulator<1>;
+  template class Simulator<2>;
+  template class Simulator<3>;
+} // namespace FerroStack
