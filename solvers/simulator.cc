@@ -80,9 +80,11 @@ namespace FerroStack
         const types::boundary_id id = StackMesh<dim>::contact_boundary_id(k);
         VectorTools::interpolate_boundary_values(dof_handler,
                                                  id,
-                                                 Functions::ZeroFunction<dim>(),
-                                                 update_constraints);
-        contact_dofs.push_back(DoFTools::extract_boundary_dofs(dof_handler, ComponentMask(), {id}));
+                                                 Functions::ZeroFunction<dim>(fe_collection.n_components()),
+                                                 update_constraints,
+                                                 fe_collection.component_mask(potential_field));
+        contact_dofs.push_back(
+          DoFTools::extract_boundary_dofs(dof_handler, fe_collection.component_mask(potential_field), {id}));
       }
     update_constraints.close();
     if (prm.contacts.empty())

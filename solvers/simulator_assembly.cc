@@ -304,24 +304,32 @@ namespace FerroStack
         // Backtracking line search on the residual norm (step-57 style).
         const PETScWrappers::MPI::Vector start = solution;
         double                           step  = 1, new_norm = 0;
-        for (unsigned k = 0; k < 8; ++k, step *= 0.5)
+        bool                             decreased = false;
+        for (unsigned k = 0; k < 10 && !decreased; ++k)
           {
+            if (k > 0)
+              step *= 0.5;
             solution = start;
             solution.add(step, newton_update);
             locally_relevant_solution = solution;
             timer.restart();
             assemble(update_constraints, residual, false);
             stats.assembly_seconds += timer.wall_time();
-            new_norm = residual.l2_norm();
-            if (std::isfinite(new_norm) && new_norm < (1 - 1e-4 * step) * norm)
-              break;
+            new_norm  = residual.l2_norm();
+            decreased = std::isfinite(new_norm) && new_norm < (1 - 1e-4 * step) * norm;
           }
-        if (!std::isfinite(new_norm))
-          return false;
-        const double update_norm = step * newton_update.linfty_norm();
-        norm                     = new_norm;
+        const double full_update = newton_update.linfty_norm();
+        if (!decreased)
+          {
+            // No descent: converged if the full Newton update is at round-off,
+            // otherwise a failure that the time stepper answers with a cut.
+            solution = start;
+            locally_relevant_solution = solution;
+            return full_update <= 1e-10 * std::max(1., solution.linfty_norm());
+          }
+        norm = new_norm;
         if (norm <= prm.newton_tolerance * std::max(initial_norm, 1e-300) ||
-            update_norm <= 1e-10 * std::max(1., solution.linfty_norm()))
+            (step == 1 && full_update <= 1e-10 * std::max(1., solution.linfty_norm())))
           return true;
         timer.restart();
         assemble(update_constraints, residual, true);
