@@ -5,8 +5,8 @@
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/fe/fe_system.h>
 #include <deal.II/fe/mapping_q1.h>
-#include <deal.II/hp/fe_values.h>
 #include <deal.II/grid/grid_tools.h>
+#include <deal.II/hp/fe_values.h>
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/sparsity_tools.h>
 #include <deal.II/numerics/vector_tools.h>
@@ -99,7 +99,8 @@ namespace FerroStack
     polarization_dofs = IndexSet(dof_handler.n_dofs());
     if (dynamic_polarization())
       polarization_dofs =
-        DoFTools::extract_dofs(dof_handler, fe_collection.component_mask(polarization_field)) & locally_owned_dofs;
+        DoFTools::extract_dofs(dof_handler, fe_collection.component_mask(polarization_field)) &
+        locally_owned_dofs;
 
     solution.reinit(locally_owned_dofs, comm);
     time_history.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
@@ -120,8 +121,8 @@ namespace FerroStack
     // Element 0: phi only (and P = FE_Nothing). Elements 1, 2, 3: a
     // ferroelectric polarized along z, x or both; the in-plane y axis of 3D is
     // never polarized (materials declare x, z or xz).
-    const FE_Q<dim>     q(prm.degree);
-    const FE_Nothing<dim> nothing;
+    const FE_Q<dim>                q(prm.degree);
+    const FE_Nothing<dim>          nothing;
     const std::vector<std::string> axes = {"", "z", "x", "xz"};
     fe_collection                       = hp::FECollection<dim>();
     q_collection                        = hp::QCollection<dim>();
@@ -145,9 +146,10 @@ namespace FerroStack
     for (unsigned l = 0; l < stack->n_layers(); ++l)
       {
         const Material &m = stack->material(l);
-        layer_landau.push_back(m.is_ferroelectric() && dynamic_polarization() ?
-                                 LandauEnergy::of(m, prm.temperature).scaled(Constants::eps0, scale.polarization) :
-                                 LandauEnergy());
+        layer_landau.push_back(
+          m.is_ferroelectric() && dynamic_polarization() ?
+            LandauEnergy::of(m, prm.temperature).scaled(Constants::eps0, scale.polarization) :
+            LandauEnergy());
       }
     if (!dynamic_polarization())
       return;
@@ -166,7 +168,7 @@ namespace FerroStack
   {
     // P at the support points of each P shape function (all P elements are
     // FE_Q), from the deck's initial state, in scaled units.
-    MappingQ1<dim> mapping;
+    MappingQ1<dim>                       mapping;
     std::vector<types::global_dof_index> indices;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if ((cell->is_locally_owned() || cell->is_ghost()) && cell->active_fe_index() > 0)
@@ -247,15 +249,16 @@ namespace FerroStack
     values.reinit(locally_relevant_dofs);
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
-        const types::boundary_id id = StackMesh<dim>::contact_boundary_id(k);
-        const ComponentMask phi_only = fe_collection.component_mask(potential_field);
+        const types::boundary_id id       = StackMesh<dim>::contact_boundary_id(k);
+        const ComponentMask      phi_only = fe_collection.component_mask(potential_field);
         if (manufactured.exact)
           VectorTools::interpolate_boundary_values(dof_handler, id, *manufactured.exact, values, phi_only);
         else
           VectorTools::interpolate_boundary_values(
             dof_handler,
             id,
-            Functions::ConstantFunction<dim>(contact_potential(k, t) / scale.potential, fe_collection.n_components()),
+            Functions::ConstantFunction<dim>(contact_potential(k, t) / scale.potential,
+                                             fe_collection.n_components()),
             values,
             phi_only);
       }
@@ -298,8 +301,10 @@ namespace FerroStack
   std::array<double, 2>
   Simulator<dim>::average_polarization(const unsigned layer) const
   {
-    hp::FEValues<dim>     hp_values(fe_collection, q_collection, update_values | update_quadrature_points | update_JxW_values);
-    std::array<double, 3> sums = {{0, 0, 0}};
+    hp::FEValues<dim>           hp_values(fe_collection,
+                                q_collection,
+                                update_values | update_quadrature_points | update_JxW_values);
+    std::array<double, 3>       sums = {{0, 0, 0}};
     std::vector<Vector<double>> values;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned() && cell->material_id() == layer)
@@ -327,8 +332,8 @@ namespace FerroStack
   std::array<double, 2>
   Simulator<dim>::manufactured_errors() const
   {
-    Vector<float>                cellwise(stack->triangulation().n_active_cells());
-    const hp::QCollection<dim>   quadrature(QGauss<dim>(prm.degree + 2));
+    Vector<float>              cellwise(stack->triangulation().n_active_cells());
+    const hp::QCollection<dim> quadrature(QGauss<dim>(prm.degree + 2));
     VectorTools::integrate_difference(dof_handler,
                                       locally_relevant_solution,
                                       *manufactured.exact,
@@ -348,23 +353,51 @@ namespace FerroStack
     return {{l2, h1}};
   }
 
+  namespace
+  {
+    /// All solution components at @p p, from the rank that owns the point.
+    template <int dim>
+    Vector<double>
+    values_at(const DoFHandler<dim>            &dofs,
+              const PETScWrappers::MPI::Vector &u,
+              const Point<dim>                 &p,
+              const MPI_Comm                    comm)
+    {
+      const unsigned n_components = dofs.get_fe_collection().n_components();
+      Vector<double> value(n_components);
+      double         found = 0;
+      const auto     cell  = GridTools::find_active_cell_around_point(MappingQ1<dim>(), dofs, p);
+      if (cell.first.state() == IteratorState::valid && cell.first->is_locally_owned())
+        {
+          VectorTools::point_value(dofs, u, p, value);
+          found = 1;
+        }
+      found = Utilities::MPI::sum(found, comm);
+      if (found == 0)
+        throw std::runtime_error("point outside the mesh");
+      for (unsigned c = 0; c < n_components; ++c)
+        value[c] = Utilities::MPI::sum(value[c], comm) / found;
+      return value;
+    }
+  } // namespace
+
   template <int dim>
   double
   Simulator<dim>::potential_at(const Point<dim> &p) const
   {
-    double     value = 0, found = 0;
-    const auto cell = GridTools::find_active_cell_around_point(MappingQ1<dim>(), dof_handler, p);
-    if (cell.first.state() == IteratorState::valid && cell.first->is_locally_owned())
-      {
-        Vector<double> v(1);
-        VectorTools::point_value(dof_handler, locally_relevant_solution, p, v);
-        value = v[0];
-        found = 1;
-      }
-    found = Utilities::MPI::sum(found, comm);
-    if (found == 0)
-      throw std::runtime_error("point outside the mesh");
-    return Utilities::MPI::sum(value, comm) / found * scale.potential;
+    return values_at(dof_handler, locally_relevant_solution, p, comm)[0] * scale.potential;
+  }
+
+  template <int dim>
+  Tensor<1, dim>
+  Simulator<dim>::polarization_at_point(const Point<dim> &p) const
+  {
+    const Vector<double> v = values_at(dof_handler, locally_relevant_solution, p, comm);
+    Tensor<1, dim>       P;
+    if (dynamic_polarization())
+      for (unsigned d = 0; d < dim; ++d)
+        P[d] = v[1 + d] * scale.polarization;
+    return P;
   }
 
   template <int dim>
@@ -373,8 +406,9 @@ namespace FerroStack
   {
     std::ostringstream out;
     out << stack->summary();
-    const std::vector<types::global_dof_index> per_component = DoFTools::count_dofs_per_fe_component(dof_handler);
-    types::global_dof_index                    n_polarization = 0;
+    const std::vector<types::global_dof_index> per_component =
+      DoFTools::count_dofs_per_fe_component(dof_handler);
+    types::global_dof_index n_polarization = 0;
     for (unsigned c = 1; c < per_component.size(); ++c)
       n_polarization += per_component[c];
     out << "Unknowns: " << dof_handler.n_dofs() << " (Q" << prm.degree << "): potential " << per_component[0];
@@ -437,6 +471,8 @@ namespace FerroStack
           columns.push_back("P_" + stack->layer(l).name + "_x[uC/cm^2]");
           columns.push_back("P_" + stack->layer(l).name + "_z[uC/cm^2]");
         }
+    if (dynamic_polarization())
+      columns.push_back(std::string("F_total[") + (dim == 1 ? "J/m^2" : dim == 2 ? "J/m" : "J") + "]");
     TerminalsWriter   terminals(directory + "/terminals.csv", columns, root);
     OutputWriter<dim> fields(*this, directory);
 
@@ -452,7 +488,7 @@ namespace FerroStack
 
   template <int dim>
   std::vector<double>
-  Simulator<dim>::terminal_row(const double                t,
+  Simulator<dim>::terminal_row(const double               t,
                                const std::vector<double> &charges,
                                const std::vector<double> &currents) const
   {
@@ -467,6 +503,8 @@ namespace FerroStack
       if (stack->material(l).is_ferroelectric())
         for (const double P : average_polarization(l))
           row.push_back(P * 100.); // C/m^2 -> uC/cm^2
+    if (dynamic_polarization())
+      row.push_back(free_energy());
     for (const double v : row)
       if (!std::isfinite(v))
         throw SolverError("non-finite terminal quantity at t = " + std::to_string(t) +
@@ -500,9 +538,10 @@ namespace FerroStack
         terminals.write_row(terminal_row(t, charges, currents));
 
         std::ostringstream line;
-        line << "step " << n << "  t = " << std::setprecision(6) << t << " s  Newton " << stats.newton_iterations
-             << "  CG " << stats.linear_iterations << "  assembly " << stats.assembly_seconds << " s  AMG setup "
-             << stats.setup_seconds << " s  solve " << stats.solve_seconds << " s\n";
+        line << "step " << n << "  t = " << std::setprecision(6) << t << " s  Newton "
+             << stats.newton_iterations << "  CG " << stats.linear_iterations << "  assembly "
+             << stats.assembly_seconds << " s  AMG setup " << stats.setup_seconds << " s  solve "
+             << stats.solve_seconds << " s\n";
         log.print(line.str());
 
         if (!prm.output_fields.empty() && TimeGrid::is_output_time(t, prm, n + 1 == times.size()))
@@ -512,9 +551,10 @@ namespace FerroStack
       }
     std::ostringstream done;
     done << "Done: " << times.size() << " solves, " << total_linear << " CG iterations\n"
-         << "Timing: setup " << setup_seconds << " s, assembly " << totals.assembly_seconds << " s, AMG setup "
-         << totals.setup_seconds << " s, solve " << totals.solve_seconds << " s, unknowns " << dof_handler.n_dofs()
-         << ", ranks " << Utilities::MPI::n_mpi_processes(comm) << "\n";
+         << "Timing: setup " << setup_seconds << " s, assembly " << totals.assembly_seconds
+         << " s, AMG setup " << totals.setup_seconds << " s, solve " << totals.solve_seconds
+         << " s, unknowns " << dof_handler.n_dofs() << ", ranks " << Utilities::MPI::n_mpi_processes(comm)
+         << "\n";
     log.print(done.str());
   }
 

@@ -147,7 +147,9 @@ namespace FerroStack
     /// P [C/m^2] at @p p in a cell of material @p m, given the scaled
     /// solution values there (frozen: the initial function; dynamic: the field).
     dealii::Tensor<1, dim>
-    polarization_at(const dealii::Point<dim> &p, const Material &m, const dealii::Vector<double> &values) const;
+    polarization_at(const dealii::Point<dim>     &p,
+                    const Material               &m,
+                    const dealii::Vector<double> &values) const;
 
     /// Use a manufactured problem (tests); call before setup().
     void
@@ -161,6 +163,19 @@ namespace FerroStack
     /// broadcast; throws if no rank owns it).
     double
     potential_at(const dealii::Point<dim> &p) const;
+
+    /// P [C/m^2] of the present solution at @p p [nm] (dynamic polarization).
+    dealii::Tensor<1, dim>
+    polarization_at_point(const dealii::Point<dim> &p) const;
+
+    /**
+     * Check the hand-derived Jacobian against central finite differences of
+     * the residual in a fixed pseudo-random direction d at the present state,
+     * with a BDF2-like time term: returns |(R(u+hd) - R(u-hd))/(2h) - J d| /
+     * |J d|. A development and test tool.
+     */
+    double
+    jacobian_check();
 
     dealii::types::global_dof_index
     n_dofs() const
@@ -211,29 +226,29 @@ namespace FerroStack
     RunLog           &log;
     Scaling           scale;
 
-    std::unique_ptr<StackMesh<dim>> stack;
-    dealii::hp::FECollection<dim>   fe_collection;
-    dealii::hp::QCollection<dim>    q_collection;
-    dealii::DoFHandler<dim>         dof_handler;
+    std::unique_ptr<StackMesh<dim>>          stack;
+    dealii::hp::FECollection<dim>            fe_collection;
+    dealii::hp::QCollection<dim>             q_collection;
+    dealii::DoFHandler<dim>                  dof_handler;
     const dealii::FEValuesExtractors::Scalar potential_field{0};
     const dealii::FEValuesExtractors::Vector polarization_field{1};
     /// Scaled Landau energies per layer (dynamic polarization).
     std::vector<LandauEnergy> layer_landau;
     /// The locally owned P dofs (for the time-step error norm).
     dealii::IndexSet polarization_dofs;
-    dealii::IndexSet                locally_owned_dofs, locally_relevant_dofs;
+    dealii::IndexSet locally_owned_dofs, locally_relevant_dofs;
 
     /// Hanging-node and periodicity constraints only (for contact charges).
     dealii::AffineConstraints<double> free_constraints;
     /// The above plus homogeneous Dirichlet values on contacts (Newton updates).
     dealii::AffineConstraints<double> update_constraints;
 
-    dealii::PETScWrappers::MPI::SparseMatrix                      jacobian;
-    dealii::PETScWrappers::MPI::Vector                            solution, locally_relevant_solution;
-    dealii::PETScWrappers::MPI::Vector                            residual, newton_update;
+    dealii::PETScWrappers::MPI::SparseMatrix jacobian;
+    dealii::PETScWrappers::MPI::Vector       solution, locally_relevant_solution;
+    dealii::PETScWrappers::MPI::Vector       residual, newton_update;
     /// BDF history sum_k a_k P^(n-k) (k >= 1), ghosted; see TimeDiscretization.
-    dealii::PETScWrappers::MPI::Vector time_history;
-    TimeDiscretization                 time_discretization;
+    dealii::PETScWrappers::MPI::Vector                            time_history;
+    TimeDiscretization                                            time_discretization;
     std::unique_ptr<dealii::PETScWrappers::PreconditionBoomerAMG> preconditioner;
     bool                                                          jacobian_is_current = false;
     double                                                        setup_seconds       = 0;
@@ -275,7 +290,9 @@ namespace FerroStack
 
     /// One row of terminals.csv: V, I, Q of each contact, then P averages.
     std::vector<double>
-    terminal_row(const double t, const std::vector<double> &charges, const std::vector<double> &currents) const;
+    terminal_row(const double               t,
+                 const std::vector<double> &charges,
+                 const std::vector<double> &currents) const;
 
     /// The time loop of TDGL: adaptive BDF2 with error control.
     void

@@ -36,7 +36,7 @@ namespace FerroStack
     if (with_jacobian)
       jacobian = 0;
 
-    hp::FEValues<dim> hp_values(fe_collection,
+    hp::FEValues<dim>                    hp_values(fe_collection,
                                 q_collection,
                                 update_values | update_gradients | update_quadrature_points |
                                   update_JxW_values);
@@ -112,19 +112,20 @@ namespace FerroStack
                   eps_r[d] = manufactured.permittivity->value(x);
               if (manufactured.source)
                 rho += manufactured.source->value(x);
-              const Tensor<1, dim> P    = has_P ? P_values[q] : P_factor * initial_polarization.value(x, material);
+              const Tensor<1, dim> P =
+                has_P ? P_values[q] : P_factor * initial_polarization.value(x, material);
               const Tensor<1, dim> flux = PoissonTerms::flux(eps_r, grad_phi[q], P);
               const double         JxW  = fe_values.JxW(q);
 
               // TDGL driving force per P direction (Landau axes: x = 0, z = dim-1).
               Tensor<1, dim>                       force;
-              std::array<std::array<double, 2>, 2> H = {{{{0, 0}}, {{0, 0}}}};
+              std::array<std::array<double, 2>, 2> H                = {{{{0, 0}}, {{0, 0}}}};
               double                               time_coefficient = 0;
               if (has_P)
                 {
                   const double Px = dim > 1 ? P[0] : 0., Pz = P[dim - 1];
-                  const auto   g  = landau.gradient(Px, Pz);
-                  H               = landau.hessian(Px, Pz);
+                  const auto   g = landau.gradient(Px, Pz);
+                  H              = landau.hessian(Px, Pz);
                   if (hold)
                     {
                       // Hold P at its present value: R_P = mass (P - P_hold).
@@ -140,8 +141,8 @@ namespace FerroStack
                       if (transient)
                         {
                           time_coefficient = mass * time_discretization.a0 / time_discretization.dt;
-                          force += mass / time_discretization.dt *
-                                   (time_discretization.a0 * P + P_history[q]);
+                          force +=
+                            mass / time_discretization.dt * (time_discretization.a0 * P + P_history[q]);
                         }
                     }
                 }
@@ -165,7 +166,8 @@ namespace FerroStack
                   else
                     {
                       const unsigned a = shape[i].direction;
-                      cell_residual(i) += (force[a] * v + (hold ? 0. : gradient_coefficient * (grad_P[q][a] * grad_v))) * JxW;
+                      cell_residual(i) +=
+                        (force[a] * v + (hold ? 0. : gradient_coefficient * (grad_P[q][a] * grad_v))) * JxW;
                     }
                   if (!with_jacobian)
                     continue;
@@ -185,7 +187,8 @@ namespace FerroStack
                           const unsigned a = shape[i].direction, b = shape[j].direction;
                           value = hessian(a, b) * u * v;
                           if (a == b)
-                            value += time_coefficient * u * v + (hold ? 0. : gradient_coefficient * (grad_u * grad_v));
+                            value += time_coefficient * u * v +
+                                     (hold ? 0. : gradient_coefficient * (grad_u * grad_v));
                         }
                       cell_matrix(i, j) += value * JxW;
                     }
@@ -221,7 +224,7 @@ namespace FerroStack
     // solver (MUMPS) is robust for the stiff phase-field Jacobian at the
     // sizes of device decks; an iterative block preconditioner is the
     // scalable alternative still to be written.
-    SolverControl                      control(1, 0);
+    SolverControl                    control(1, 0);
     PETScWrappers::SparseDirectMUMPS solver(control, comm);
     solver.solve(jacobian, du, r);
     return 1;
@@ -290,8 +293,8 @@ namespace FerroStack
     Timer timer;
     assemble(update_constraints, residual, true);
     stats.assembly_seconds += timer.wall_time();
-    const double initial_norm = residual.l2_norm();
-    double       norm         = initial_norm;
+    const double               initial_norm = residual.l2_norm();
+    double                     norm         = initial_norm;
     PETScWrappers::MPI::Vector trial(locally_owned_dofs, comm);
     for (unsigned it = 0; it < prm.newton_max_iterations; ++it)
       {
@@ -303,7 +306,7 @@ namespace FerroStack
 
         // Backtracking line search on the residual norm (step-57 style).
         const PETScWrappers::MPI::Vector start = solution;
-        double                           step  = 1, new_norm = 0;
+        double                           step = 1, new_norm = 0;
         bool                             decreased = false;
         for (unsigned k = 0; k < 10 && !decreased; ++k)
           {
@@ -323,7 +326,7 @@ namespace FerroStack
           {
             // No descent: converged if the full Newton update is at round-off,
             // otherwise a failure that the time stepper answers with a cut.
-            solution = start;
+            solution                  = start;
             locally_relevant_solution = solution;
             return full_update <= 1e-10 * std::max(1., solution.linfty_norm());
           }
@@ -344,7 +347,8 @@ namespace FerroStack
   {
     hp::FEValues<dim>           hp_values(fe_collection,
                                 q_collection,
-                                update_values | update_gradients | update_quadrature_points | update_JxW_values);
+                                update_values | update_gradients | update_quadrature_points |
+                                  update_JxW_values);
     std::vector<Tensor<1, dim>> grad_phi, P_values;
     std::vector<Tensor<2, dim>> grad_P;
     double                      energy = 0;
@@ -372,7 +376,8 @@ namespace FerroStack
             {
               double density = 0;
               for (unsigned d = 0; d < dim; ++d)
-                density -= 0.5 * material.permittivity[d == dim - 1 ? 2 : d] * grad_phi[q][d] * grad_phi[q][d];
+                density -=
+                  0.5 * material.permittivity[d == dim - 1 ? 2 : d] * grad_phi[q][d] * grad_phi[q][d];
               if (has_P)
                 {
                   const Tensor<1, dim> &P = P_values[q];
@@ -385,6 +390,48 @@ namespace FerroStack
     // Scaled energy density eps0 (V_T/L)^2 times L^dim -> J/m^(3-dim).
     return Utilities::MPI::sum(energy, comm) * Constants::eps0 * scale.potential * scale.potential *
            std::pow(scale.length, int(dim) - 2);
+  }
+
+  template <int dim>
+  double
+  Simulator<dim>::jacobian_check()
+  {
+    // A time term with BDF2-like coefficients and a history of its own, so
+    // that every block of the Jacobian is exercised.
+    time_discretization.mode           = TimeDiscretization::Mode::bdf;
+    time_discretization.a0             = 1.5;
+    time_discretization.dt             = 1e-9;
+    PETScWrappers::MPI::Vector history = solution;
+    history *= -1.3;
+    time_history = history;
+
+    // Direction: pseudo-random, O(1) relative to each field, zero where constrained.
+    PETScWrappers::MPI::Vector direction(locally_owned_dofs, comm), Jd(locally_owned_dofs, comm),
+      plus(locally_owned_dofs, comm), minus(locally_owned_dofs, comm);
+    for (const auto i : locally_owned_dofs)
+      if (!update_constraints.is_constrained(i))
+        direction(i) = std::sin(12.9898 * i + 4.1414) * (1 + std::abs(solution(i)));
+    direction.compress(VectorOperation::insert);
+
+    const PETScWrappers::MPI::Vector u = solution;
+    locally_relevant_solution          = solution;
+    assemble(update_constraints, residual, true);
+    jacobian.vmult(Jd, direction);
+
+    const double h = 1e-6;
+    for (const double sign : {1., -1.})
+      {
+        solution = u;
+        solution.add(sign * h, direction);
+        locally_relevant_solution = solution;
+        assemble(update_constraints, sign > 0 ? plus : minus, false);
+      }
+    solution                  = u;
+    locally_relevant_solution = solution;
+    plus.add(-1., minus);
+    plus *= 1. / (2 * h);
+    plus.add(-1., Jd);
+    return plus.l2_norm() / Jd.l2_norm();
   }
 
   template class Simulator<1>;

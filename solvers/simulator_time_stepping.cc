@@ -63,22 +63,22 @@ namespace FerroStack
       return std::sqrt(total / std::max(count, 1.));
     };
 
-    std::vector<double> charges  = contact_charges();
+    std::vector<double> charges = contact_charges();
     std::vector<double> currents(charges.size(), 0.);
     terminals.write_row(terminal_row(0, charges, currents));
     if (!prm.output_fields.empty())
       fields.write(0);
 
     // Accepted history: states[0] = newest.
-    std::vector<PETScWrappers::MPI::Vector> states = {solution};
-    std::vector<double>                     times  = {0.};
+    std::vector<PETScWrappers::MPI::Vector> states         = {solution};
+    std::vector<double>                     times          = {0.};
     std::vector<std::vector<double>>        charge_history = {charges};
 
-    const std::vector<double> stops = TimeGrid::stop_times(prm);
-    std::size_t               next_stop = 0;
-    double                    t = 0, dt = prm.initial_step, last_dt = 0;
-    unsigned                  accepted = 0, rejected = 0, failed = 0, consecutive_failures = 0;
-    const double              tol = prm.tolerance;
+    const std::vector<double>  stops = prm.end_time > 0 ? TimeGrid::stop_times(prm) : std::vector<double>();
+    std::size_t                next_stop = 0;
+    double                     t = 0, dt = prm.initial_step, last_dt = 0;
+    unsigned                   accepted = 0, rejected = 0, failed = 0, consecutive_failures = 0;
+    const double               tol = prm.tolerance;
     PETScWrappers::MPI::Vector predicted(locally_owned_dofs, comm), history(locally_owned_dofs, comm);
 
     while (next_stop < stops.size())
@@ -93,7 +93,7 @@ namespace FerroStack
         TimeDiscretization bdf;
         bdf.mode      = TimeDiscretization::Mode::bdf;
         bdf.dt        = dt;
-        double a1     = -1, a2 = 0;
+        double     a1 = -1, a2 = 0;
         const bool second_order = accepted >= 1;
         if (second_order)
           {
@@ -116,11 +116,11 @@ namespace FerroStack
             if (++consecutive_failures > 20 || dt < 1e-14 * std::max(prm.end_time, 1e-30))
               throw SolverError("Newton failed at t = " + std::to_string(t) + " s even with a step of " +
                                 std::to_string(dt) + " s; the files hold the last good state");
-            solution = states[0];
+            solution                  = states[0];
             locally_relevant_solution = solution;
             dt *= 0.25;
-            log.print("  Newton failed at t = " + std::to_string(t_new) + " s; step cut to " + std::to_string(dt) +
-                      " s\n");
+            log.print("  Newton failed at t = " + std::to_string(t_new) + " s; step cut to " +
+                      std::to_string(dt) + " s\n");
             continue;
           }
         consecutive_failures = 0;
@@ -148,7 +148,8 @@ namespace FerroStack
                 error = 0.5 * rms_of_P(predicted) / P_scale;
               }
           }
-        const double factor = error > 0 ? std::min(2., std::max(0.2, 0.9 * std::pow(tol / error, 1. / 3.))) : 2.;
+        const double factor =
+          error > 0 ? std::min(2., std::max(0.2, 0.9 * std::pow(tol / error, 1. / 3.))) : 2.;
         if (error > tol && dt > 1e-6 * prm.initial_step)
           {
             ++rejected;
@@ -174,7 +175,8 @@ namespace FerroStack
 
         std::ostringstream line;
         line << "step " << accepted << "  t = " << std::setprecision(6) << t_new << " s  dt = " << dt
-             << " s  Newton " << stats.newton_iterations << "  error " << std::setprecision(3) << error << "\n";
+             << " s  Newton " << stats.newton_iterations << "  error " << std::setprecision(3) << error
+             << "\n";
         log.print(line.str());
 
         states.insert(states.begin(), solution);

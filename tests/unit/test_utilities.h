@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -71,6 +73,69 @@ subsection Materials
   end
 end
 )";
+
+    /// terminals.csv as columns by name (the unit in brackets stripped).
+    struct Terminals
+    {
+      std::map<std::string, std::vector<double>> columns;
+      const std::vector<double> &
+      operator[](const std::string &name) const
+      {
+        const auto c = columns.find(name);
+        if (c == columns.end())
+          throw std::runtime_error("no column " + name + " in terminals.csv");
+        return c->second;
+      }
+    };
+
+    inline Terminals
+    read_terminals(const std::string &file)
+    {
+      std::ifstream            in(file);
+      std::string              line;
+      std::vector<std::string> names;
+      Terminals                t;
+      std::getline(in, line);
+      std::stringstream header(line);
+      for (std::string name; std::getline(header, name, ',');)
+        names.push_back(name.substr(0, name.find('[')));
+      while (std::getline(in, line))
+        {
+          std::stringstream row(line);
+          std::string       value;
+          for (unsigned c = 0; std::getline(row, value, ','); ++c)
+            t.columns[names.at(c)].push_back(std::stod(value));
+        }
+      return t;
+    }
+
+    /// Run a deck in-process (the executable's code path) and return its
+    /// terminals.csv; the output goes to the scratch directory.
+    template <int dim>
+    Terminals
+    run_deck(const std::string &name, const std::string &deck, const std::vector<Override> &overrides = {})
+    {
+      const Parameters prm(write_deck(name, "set Dimension = " + std::to_string(dim) + "\n" + deck),
+                           overrides);
+      RunLog           log(dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0);
+      log.quiet_terminal(true);
+      Simulator<dim> simulator(prm, MPI_COMM_WORLD, log);
+      simulator.setup();
+      const std::string dir = scratch_directory() + "/" + name + "_out";
+      simulator.run(dir);
+      MPI_Barrier(MPI_COMM_WORLD);
+      return read_terminals(dir + "/terminals.csv");
+    }
+
+    /// The time at which @p y crosses zero (linear interpolation), or -1.
+    inline double
+    zero_crossing(const std::vector<double> &t, const std::vector<double> &y)
+    {
+      for (std::size_t i = 1; i < y.size(); ++i)
+        if ((y[i - 1] < 0) != (y[i] < 0))
+          return t[i - 1] + (t[i] - t[i - 1]) * (0 - y[i - 1]) / (y[i] - y[i - 1]);
+      return -1;
+    }
 
     /// The directory of the sources (for inputs/ and meshes/).
     inline std::string
