@@ -26,6 +26,7 @@ def main():
     p.add_argument("--deck", default=os.path.join(HERE, "poisson_layered_2d.prm"))
     p.add_argument("--np", type=int, nargs="+", default=[2])
     p.add_argument("--refinements", type=int, nargs="+", default=[1, 2, 3, 4])
+    p.add_argument("--set", action="append", default=[], help="extra --set overrides for every run")
     p.add_argument("--work", default="/tmp/ferrostack-benchmarks")
     args = p.parse_args()
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
@@ -39,6 +40,8 @@ def main():
             out = os.path.join(args.work, f"np{np}_r{r}")
             cmd = ["mpirun", "-np", str(np), args.ferrostack, args.deck, "--output", out,
                    "--set", f"Stack/Refinement={r}"]
+            for extra in args.set:
+                cmd += ["--set", extra]
             start = time.time()
             result = subprocess.run(cmd, capture_output=True, text=True, env=env)
             wall = time.time() - start
@@ -46,13 +49,15 @@ def main():
                 print(result.stderr, file=sys.stderr)
                 return 1
             log = open(os.path.join(out, "run.log")).read()
-            steps = re.findall(r"Newton (\d+)\s+CG (\d+)", log)
+            # Quasi-static steps log "Newton n  CG m"; TDGL steps "Newton n"
+            # (one direct solve per Newton iteration).
+            steps = [(int(n), int(c) if c else int(n)) for n, c in re.findall(r"Newton (\d+)(?:\s+CG (\d+))?", log)]
             timing = re.search(r"Timing: setup (\S+) s, assembly (\S+) s, AMG setup (\S+) s, solve (\S+) s, "
                                r"unknowns (\d+)", log)
             setup, assembly, amg, solve = (float(timing.group(i)) for i in range(1, 5))
             unknowns = int(timing.group(5))
-            newton = sum(int(s[0]) for s in steps)
-            cg = sum(int(s[1]) for s in steps)
+            newton = sum(s[0] for s in steps)
+            cg = sum(s[1] for s in steps)
             print(f"| {np} | {unknowns} | {len(steps)} | {newton} | {cg} | {cg / max(newton, 1):.1f} | "
                   f"{setup:.2f} | {assembly:.2f} | "
                   f"{amg:.2f} | {solve:.2f} | {wall:.1f} | {1e6 * solve / unknowns:.2f} |", flush=True)

@@ -189,6 +189,8 @@ namespace FerroStack
             }
         }
     solution.compress(VectorOperation::insert);
+    // Periodic and hanging-node partners must carry their master's value.
+    free_constraints.distribute(solution);
     locally_relevant_solution = solution;
   }
 
