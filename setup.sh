@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # FerroStack set-up on Debian 12: installs the Debian packages FerroStack
 # needs (if missing), configures and builds it, then
-#   ./setup.sh run    runs the default deck (inputs/electrostatics/cips_domains_gate_2d.prm)
+#   ./setup.sh run    runs the default deck (inputs/ferroelectric/cips_film_2d.prm)
 #   ./setup.sh test   runs the whole test suite (ctest: unit tests at -np 1 and 2,
 #                     deck regressions, --check of every deck under inputs/)
 #   ./setup.sh build  only builds
@@ -38,8 +38,8 @@ echo "== build took $(( $(date +%s) - start )) s"
 
 case "$mode" in
   run)
-    "$BUILD_DIR/ferrostack" inputs/electrostatics/cips_domains_gate_2d.prm
-    echo "== results in out/cips_domains_gate_2d (terminals.csv, solution.pvd for ParaView)"
+    "$BUILD_DIR/ferrostack" inputs/ferroelectric/cips_film_2d.prm
+    echo "== results in out/cips_film_2d (terminals.csv: the P-V loop; solution.pvd for ParaView)"
     ;;
   test)
     cd "$BUILD_DIR"
