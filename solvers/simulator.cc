@@ -68,7 +68,39 @@ namespace FerroStack
     DoFTools::make_hanging_node_constraints(dof_handler, free_constraints);
     if (stack->periodic())
       for (unsigned d = 0; d + 1 < dim; ++d)
-        DoFTools::make_periodicity_constraints(dof_handler, 2 * d, 2 * d + 1, d, free_constraints);
+        {
+          // Only pairs this rank can see: with FE_Nothing (hp), an artificial
+          // cell has no active FE index, and deal.II 9.4 would read its dofs.
+          std::vector<GridTools::PeriodicFacePair<typename DoFHandler<dim>::cell_iterator>> pairs, visible;
+          GridTools::collect_periodic_faces(dof_handler, 2 * d, 2 * d + 1, d, pairs);
+          const auto seen = [](const typename DoFHandler<dim>::cell_iterator &cell) {
+            return !cell->is_active() || !cell->is_artificial();
+          };
+          for (const auto &pair : pairs)
+            if (seen(pair.cell[0]) && seen(pair.cell[1]))
+              visible.push_back(pair);
+          DoFTools::make_periodicity_constraints<dim, dim, double>(visible, free_constraints);
+        }
+    // P = 0 on ferroelectric faces with `zero` boundary conditions.
+    if (dynamic_polarization())
+      {
+        std::vector<types::global_dof_index> face_dofs;
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if ((cell->is_locally_owned() || cell->is_ghost()) && cell->active_fe_index() > 0)
+            for (const unsigned f : cell->face_indices())
+              {
+                const auto *bc = polarization_boundary(cell, f);
+                if (bc == nullptr || bc->kind != Parameters::PolarizationBoundary::Kind::zero)
+                  continue;
+                const FiniteElement<dim> &fe = cell->get_fe();
+                face_dofs.resize(fe.n_dofs_per_face(f));
+                cell->face(f)->get_dof_indices(face_dofs, cell->active_fe_index());
+                for (unsigned i = 0; i < face_dofs.size(); ++i)
+                  if (fe.face_system_to_component_index(i, f).first > 0 &&
+                      !free_constraints.is_constrained(face_dofs[i]))
+                    free_constraints.add_line(face_dofs[i]);
+              }
+      }
     free_constraints.close();
 
     update_constraints.clear();
@@ -160,6 +192,32 @@ namespace FerroStack
           const auto      a = std::find(axes.begin(), axes.end(), m.polarization_axes);
           cell->set_active_fe_index(m.is_ferroelectric() && a != axes.end() ? a - axes.begin() : 0);
         }
+  }
+
+  template <int dim>
+  const Parameters::PolarizationBoundary *
+  Simulator<dim>::polarization_boundary(const typename DoFHandler<dim>::active_cell_iterator &cell,
+                                        const unsigned                                         f) const
+  {
+    if (cell->at_boundary(f))
+      {
+        if (cell->has_periodic_neighbor(f))
+          return nullptr;
+      }
+    else if (cell->neighbor(f)->material_id() == cell->material_id())
+      return nullptr;
+    // The side: the direction in which the face lies from the cell centre.
+    const Tensor<1, dim> offset = cell->face(f)->center() - cell->center();
+    unsigned             axis   = 0;
+    for (unsigned d = 1; d < dim; ++d)
+      if (std::abs(offset[d]) > std::abs(offset[axis]))
+        axis = d;
+    const bool        positive = offset[axis] > 0;
+    const std::string side     = axis == dim - 1 ? (positive ? "top" : "bottom") :
+                                 axis == 0       ? (positive ? "right" : "left") :
+                                                   (positive ? "back" : "front");
+    const auto        entry    = prm.polarization_boundary_at.find(stack->layer(cell->material_id()).name + "." + side);
+    return entry != prm.polarization_boundary_at.end() ? &entry->second : &prm.polarization_boundary;
   }
 
   template <int dim>

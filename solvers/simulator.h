@@ -279,6 +279,16 @@ namespace FerroStack
     void
     setup_finite_elements();
 
+    /**
+     * The boundary condition of P on face @p f of @p cell if that face bounds
+     * a ferroelectric layer (an outer boundary or an interface with another
+     * layer, not a periodic one), else nullptr. The face is named by the
+     * layer and its side ("fe.top") for `Polarization boundary at`.
+     */
+    const Parameters::PolarizationBoundary *
+    polarization_boundary(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
+                          const unsigned                                                 f) const;
+
     /// Interpolate the deck's initial polarization into the P unknowns.
     void
     interpolate_initial_polarization();

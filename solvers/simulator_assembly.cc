@@ -40,6 +40,13 @@ namespace FerroStack
                                 q_collection,
                                 update_values | update_gradients | update_quadrature_points |
                                   update_JxW_values);
+    hp::QCollection<dim - 1> face_quadrature;
+    for (unsigned i = 0; i < fe_collection.size(); ++i)
+      face_quadrature.push_back(QGauss<dim - 1>(prm.degree + 1));
+    hp::FEFaceValues<dim>       hp_face_values(fe_collection,
+                                         face_quadrature,
+                                         update_values | update_JxW_values);
+    std::vector<Tensor<1, dim>> face_P;
     FullMatrix<double>                   cell_matrix;
     Vector<double>                       cell_residual;
     std::vector<types::global_dof_index> dof_indices;
@@ -194,6 +201,33 @@ namespace FerroStack
                     }
                 }
             }
+          // Extrapolation length lambda on ferroelectric faces: dP/dn = -P/lambda,
+          // i.e. the gradient term's boundary integral int (g/lambda) P w.
+          if (has_P && !hold)
+            for (const unsigned f : cell->face_indices())
+              {
+                const auto *bc = polarization_boundary(cell, f);
+                if (bc == nullptr || bc->kind != Parameters::PolarizationBoundary::Kind::extrapolation)
+                  continue;
+                hp_face_values.reinit(cell, f);
+                const FEFaceValues<dim> &face_values = hp_face_values.get_present_fe_values();
+                face_P.resize(face_values.n_quadrature_points);
+                face_values[polarization_field].get_function_values(locally_relevant_solution, face_P);
+                const double robin = gradient_coefficient / bc->length; // lengths are in nm
+                for (const unsigned q : face_values.quadrature_point_indices())
+                  for (unsigned i = 0; i < n; ++i)
+                    {
+                      if (shape[i].is_potential)
+                        continue;
+                      const double w = face_values.shape_value(i, q) * face_values.JxW(q);
+                      cell_residual(i) += robin * face_P[q][shape[i].direction] * w;
+                      if (with_jacobian)
+                        for (unsigned j = 0; j < n; ++j)
+                          if (!shape[j].is_potential && shape[j].direction == shape[i].direction)
+                            cell_matrix(i, j) += robin * face_values.shape_value(j, q) * w;
+                    }
+              }
+
           cell->get_dof_indices(dof_indices);
           if (with_jacobian)
             constraints.distribute_local_to_global(cell_matrix, cell_residual, dof_indices, jacobian, r);
@@ -349,9 +383,13 @@ namespace FerroStack
                                 q_collection,
                                 update_values | update_gradients | update_quadrature_points |
                                   update_JxW_values);
-    std::vector<Tensor<1, dim>> grad_phi, P_values;
+    std::vector<Tensor<1, dim>> grad_phi, P_values, face_P;
     std::vector<Tensor<2, dim>> grad_P;
     double                      energy = 0;
+    hp::QCollection<dim - 1>    face_quadrature;
+    for (unsigned i = 0; i < fe_collection.size(); ++i)
+      face_quadrature.push_back(QGauss<dim - 1>(prm.degree + 1));
+    hp::FEFaceValues<dim> hp_face_values(fe_collection, face_quadrature, update_values | update_JxW_values);
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -386,6 +424,20 @@ namespace FerroStack
                 }
               energy += density * fe_values.JxW(q);
             }
+          // The surface energy of an extrapolation length: (g / 2 lambda) |P|^2.
+          if (has_P)
+            for (const unsigned f : cell->face_indices())
+              {
+                const auto *bc = polarization_boundary(cell, f);
+                if (bc == nullptr || bc->kind != Parameters::PolarizationBoundary::Kind::extrapolation)
+                  continue;
+                hp_face_values.reinit(cell, f);
+                const FEFaceValues<dim> &face_values = hp_face_values.get_present_fe_values();
+                face_P.resize(face_values.n_quadrature_points);
+                face_values[polarization_field].get_function_values(locally_relevant_solution, face_P);
+                for (const unsigned q : face_values.quadrature_point_indices())
+                  energy += 0.5 * g / bc->length * face_P[q].norm_square() * face_values.JxW(q);
+              }
         }
     // Scaled energy density eps0 (V_T/L)^2 times L^dim -> J/m^(3-dim).
     return Utilities::MPI::sum(energy, comm) * Constants::eps0 * scale.potential * scale.potential *

@@ -29,11 +29,6 @@ namespace FerroStack
   void
   Simulator<dim>::run_transient(TerminalsWriter &terminals, OutputWriter<dim> &fields)
   {
-    if (!prm.polarization_boundary_at.empty() ||
-        prm.polarization_boundary.kind != Parameters::PolarizationBoundary::Kind::natural)
-      throw DeckError(prm.deck_file +
-                      ": Physics/Polarization boundary: only 'natural' is implemented for TDGL so far");
-
     SolveStatistics totals;
     // t = 0: the potential of the initial polarization, P held.
     time_history = solution;

@@ -335,3 +335,62 @@ end
   simulator.setup();
   EXPECT_LT(simulator.jacobian_check(), 1e-6);
 }
+
+// Surface conditions of P. An in-plane Px varying along z carries no bound
+// charge (div P = dPx/dx = 0), so the profile is pure Ginzburg-Landau:
+// with P = 0 at the bottom it is the half wall Ps tanh(z/w); with an
+// extrapolation length lambda at the top (dP/dn = -P/lambda) it is a shifted
+// half wall whose surface value is Ps tanh(u), sinh(2u) = 2 lambda / w.
+// Tolerance 1 % of Ps.
+TEST(Tdgl, PolarizationSurfaceConditions)
+{
+  const double g = 1e-9, w = std::sqrt(g / -alpha) * 1e9, lambda = 0.5; // nm
+  const std::string deck = R"(set Dimension = 2
+subsection Stack
+  set Layers = fe: SnS: 10 : 40
+  set Width = 2
+  set Lateral cells = 2
+  set Lateral boundary = periodic
+end
+subsection Contacts
+  set List = bottom: bottom: metal(Pt), top: top: metal(Pt)
+end
+subsection Physics
+  set Polarization = dynamic
+  set Polarization boundary at = fe.bottom: zero; fe.top: extrapolation(0.5)
+end
+subsection Initial polarization
+  set Value = 1
+end
+subsection Discretization
+  set Polynomial degree = 2
+end
+subsection Materials
+  subsection SnS
+    set Landau alpha x = -1e9
+    set Landau beta x = 1e10
+    set Gradient coefficient = 1e-9
+    set Kinetic coefficient = 1
+  end
+end
+subsection Time
+  set End time = 2e-8
+  set Initial step = 1e-13
+  set Max step = 1e-9
+end
+subsection Output
+  set Fields =
+end
+)";
+  const Parameters prm(Testing::write_deck("surface", deck));
+  RunLog           log(false);
+  Simulator<2>     simulator(prm, MPI_COMM_WORLD, log);
+  simulator.setup();
+  simulator.run(Testing::scratch_directory() + "/surface_out");
+  const auto Px = [&](const double z) { return simulator.polarization_at_point(Point<2>(1., z))[0]; };
+  for (const double z : {0., 0.5, 1., 2.})
+    EXPECT_NEAR(Px(z), Ps * std::tanh(z / w), 0.01 * Ps) << "z = " << z;
+  const double u = 0.5 * std::asinh(2 * lambda / w);
+  EXPECT_NEAR(Px(10.), Ps * std::tanh(u), 0.01 * Ps);
+  EXPECT_NEAR(Px(9.), Ps * std::tanh(u + 1. / w), 0.01 * Ps);
+}
