@@ -32,8 +32,8 @@ def main():
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1")
 
-    print("| ranks | unknowns | solves | Newton | CG its | CG per Newton | setup [s] | assembly [s] "
-          "| AMG setup [s] | CG solve [s] | run wall [s] | solve per unknown [us] |")
+    print("| ranks | unknowns | steps | Newton | linear its | linear per Newton | setup [s] | assembly [s] "
+          "| AMG setup [s] | linear solve [s] | run wall [s] | solve per unknown [us] |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for np in args.np:
         for r in args.refinements:
@@ -49,9 +49,9 @@ def main():
                 print(result.stderr, file=sys.stderr)
                 return 1
             log = open(os.path.join(out, "run.log")).read()
-            # Quasi-static steps log "Newton n  CG m"; TDGL steps "Newton n"
-            # (one direct solve per Newton iteration).
-            steps = [(int(n), int(c) if c else int(n)) for n, c in re.findall(r"Newton (\d+)(?:\s+CG (\d+))?", log)]
+            # Steps log "Newton n  CG m" (quasi-static) or "Newton n  linear m" (TDGL;
+            # a direct solve counts 1 per Newton iteration).
+            steps = [(int(n), int(c)) for n, c in re.findall(r"Newton (\d+)\s+(?:CG|linear) (\d+)", log)]
             timing = re.search(r"Timing: setup (\S+) s, assembly (\S+) s, AMG setup (\S+) s, solve (\S+) s, "
                                r"unknowns (\d+)", log)
             setup, assembly, amg, solve = (float(timing.group(i)) for i in range(1, 5))

@@ -314,6 +314,13 @@ namespace FerroStack
                           "1e-10",
                           Patterns::Double(0),
                           "Relative residual reduction of Newton's method [1].");
+        prm.declare_entry("Linear solver",
+                          "direct",
+                          Patterns::Selection("direct|gmres-amg"),
+                          "Linear solver of the coupled TDGL + Poisson Newton steps: direct (MUMPS, "
+                          "robust) or gmres-amg (PETSc GMRES with a field-split phi | P block "
+                          "Gauss-Seidel preconditioner, one BoomerAMG V-cycle per block, for large "
+                          "meshes). Poisson alone always uses CG + BoomerAMG.");
         prm.declare_entry("Newton max iterations",
                           "20",
                           Patterns::Integer(1),
@@ -807,9 +814,10 @@ namespace FerroStack
     prm.leave_subsection();
 
     prm.enter_subsection("Solver");
-    linear_tolerance      = prm.get_double("Linear tolerance");
-    newton_tolerance      = prm.get_double("Newton tolerance");
-    newton_max_iterations = prm.get_integer("Newton max iterations");
+    linear_tolerance        = prm.get_double("Linear tolerance");
+    newton_tolerance        = prm.get_double("Newton tolerance");
+    newton_max_iterations   = prm.get_integer("Newton max iterations");
+    iterative_linear_solver = prm.get("Linear solver") == "gmres-amg";
     prm.leave_subsection();
   }
 

@@ -105,10 +105,11 @@ namespace FerroStack
     double                   checkpoint_every = 600; ///< wall-clock [s]
 
     // Discretization and solver
-    unsigned degree                = 1;
-    double   linear_tolerance      = 1e-10; ///< relative
-    double   newton_tolerance      = 1e-10; ///< relative residual
-    unsigned newton_max_iterations = 20;
+    unsigned degree                  = 1;
+    double   linear_tolerance        = 1e-10; ///< relative
+    double   newton_tolerance        = 1e-10; ///< relative residual
+    unsigned newton_max_iterations   = 20;
+    bool     iterative_linear_solver = false; ///< TDGL: GMRES + AMG instead of MUMPS
 
     /// The layer called @p name; throws if there is none.
     const Layer &

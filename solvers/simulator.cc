@@ -197,7 +197,7 @@ namespace FerroStack
   template <int dim>
   const Parameters::PolarizationBoundary *
   Simulator<dim>::polarization_boundary(const typename DoFHandler<dim>::active_cell_iterator &cell,
-                                        const unsigned                                         f) const
+                                        const unsigned                                        f) const
   {
     if (cell->at_boundary(f))
       {
@@ -216,7 +216,7 @@ namespace FerroStack
     const std::string side     = axis == dim - 1 ? (positive ? "top" : "bottom") :
                                  axis == 0       ? (positive ? "right" : "left") :
                                                    (positive ? "back" : "front");
-    const auto        entry    = prm.polarization_boundary_at.find(stack->layer(cell->material_id()).name + "." + side);
+    const auto entry = prm.polarization_boundary_at.find(stack->layer(cell->material_id()).name + "." + side);
     return entry != prm.polarization_boundary_at.end() ? &entry->second : &prm.polarization_boundary;
   }
 

@@ -287,7 +287,7 @@ namespace FerroStack
      */
     const Parameters::PolarizationBoundary *
     polarization_boundary(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
-                          const unsigned                                                 f) const;
+                          const unsigned                                                f) const;
 
     /// Interpolate the deck's initial polarization into the P unknowns.
     void
@@ -303,6 +303,10 @@ namespace FerroStack
     terminal_row(const double               t,
                  const std::vector<double> &charges,
                  const std::vector<double> &currents) const;
+
+    /// GMRES + field-split (phi | P) BoomerAMG for the TDGL Jacobian.
+    unsigned
+    solve_field_split(dealii::PETScWrappers::MPI::Vector &r, dealii::PETScWrappers::MPI::Vector &du);
 
     /// The time loop of TDGL: adaptive BDF2 with error control.
     void

@@ -170,8 +170,8 @@ namespace FerroStack
 
         std::ostringstream line;
         line << "step " << accepted << "  t = " << std::setprecision(6) << t_new << " s  dt = " << dt
-             << " s  Newton " << stats.newton_iterations << "  error " << std::setprecision(3) << error
-             << "\n";
+             << " s  Newton " << stats.newton_iterations << "  linear " << stats.linear_iterations
+             << "  error " << std::setprecision(3) << error << "\n";
         log.print(line.str());
 
         states.insert(states.begin(), solution);
