@@ -5,6 +5,7 @@
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/fe_values_extractors.h>
 #include <deal.II/hp/fe_collection.h>
+#include <deal.II/hp/fe_values.h>
 #include <deal.II/hp/q_collection.h>
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/petsc_precondition.h>
@@ -18,6 +19,7 @@
 #include <solvers/run_log.h>
 #include <solvers/units.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -288,6 +290,15 @@ namespace FerroStack
     const Parameters::PolarizationBoundary *
     polarization_boundary(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
                           const unsigned                                                f) const;
+
+    /// Call @p action(face values, P on the face, length [nm]) for every face
+    /// of @p cell with an extrapolation-length condition on P.
+    void
+    for_each_extrapolation_face(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
+                                dealii::hp::FEFaceValues<dim>                                &hp_face_values,
+                                const std::function<void(const dealii::FEFaceValues<dim> &,
+                                                         const std::vector<dealii::Tensor<1, dim>> &,
+                                                         double)>                            &action) const;
 
     /// Interpolate the deck's initial polarization into the P unknowns.
     void

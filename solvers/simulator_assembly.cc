@@ -11,6 +11,7 @@
 #include <solvers/simulator.h>
 
 #include <cmath>
+#include <functional>
 
 #include <petscksp.h>
 
@@ -30,6 +31,28 @@ namespace FerroStack
 
   template <int dim>
   void
+  Simulator<dim>::for_each_extrapolation_face(
+    const typename DoFHandler<dim>::active_cell_iterator &cell,
+    hp::FEFaceValues<dim>                                &hp_face_values,
+    const std::function<void(const FEFaceValues<dim> &, const std::vector<Tensor<1, dim>> &, double)> &action)
+    const
+  {
+    std::vector<Tensor<1, dim>> face_P;
+    for (const unsigned f : cell->face_indices())
+      {
+        const auto *bc = polarization_boundary(cell, f);
+        if (bc == nullptr || bc->kind != Parameters::PolarizationBoundary::Kind::extrapolation)
+          continue;
+        hp_face_values.reinit(cell, f);
+        const FEFaceValues<dim> &face_values = hp_face_values.get_present_fe_values();
+        face_P.resize(face_values.n_quadrature_points);
+        face_values[polarization_field].get_function_values(locally_relevant_solution, face_P);
+        action(face_values, face_P, bc->length);
+      }
+  }
+
+  template <int dim>
+  void
   Simulator<dim>::assemble(const AffineConstraints<double> &constraints,
                            PETScWrappers::MPI::Vector      &r,
                            const bool                       with_jacobian)
@@ -46,7 +69,6 @@ namespace FerroStack
     for (unsigned i = 0; i < fe_collection.size(); ++i)
       face_quadrature.push_back(QGauss<dim - 1>(prm.degree + 1));
     hp::FEFaceValues<dim> hp_face_values(fe_collection, face_quadrature, update_values | update_JxW_values);
-    std::vector<Tensor<1, dim>>          face_P;
     FullMatrix<double>                   cell_matrix;
     Vector<double>                       cell_residual;
     std::vector<types::global_dof_index> dof_indices;
@@ -204,16 +226,13 @@ namespace FerroStack
           // Extrapolation length lambda on ferroelectric faces: dP/dn = -P/lambda,
           // i.e. the gradient term's boundary integral int (g/lambda) P w.
           if (has_P && !hold)
-            for (const unsigned f : cell->face_indices())
-              {
-                const auto *bc = polarization_boundary(cell, f);
-                if (bc == nullptr || bc->kind != Parameters::PolarizationBoundary::Kind::extrapolation)
-                  continue;
-                hp_face_values.reinit(cell, f);
-                const FEFaceValues<dim> &face_values = hp_face_values.get_present_fe_values();
-                face_P.resize(face_values.n_quadrature_points);
-                face_values[polarization_field].get_function_values(locally_relevant_solution, face_P);
-                const double robin = gradient_coefficient / bc->length; // lengths are in nm
+            for_each_extrapolation_face(
+              cell,
+              hp_face_values,
+              [&](const FEFaceValues<dim>           &face_values,
+                  const std::vector<Tensor<1, dim>> &face_P,
+                  const double                       length) {
+                const double robin = gradient_coefficient / length; // lengths are in nm
                 for (const unsigned q : face_values.quadrature_point_indices())
                   for (unsigned i = 0; i < n; ++i)
                     {
@@ -226,7 +245,7 @@ namespace FerroStack
                           if (!shape[j].is_potential && shape[j].direction == shape[i].direction)
                             cell_matrix(i, j) += robin * face_values.shape_value(j, q) * w;
                     }
-              }
+              });
 
           cell->get_dof_indices(dof_indices);
           if (with_jacobian)
@@ -440,7 +459,7 @@ namespace FerroStack
                                 q_collection,
                                 update_values | update_gradients | update_quadrature_points |
                                   update_JxW_values);
-    std::vector<Tensor<1, dim>> grad_phi, P_values, face_P;
+    std::vector<Tensor<1, dim>> grad_phi, P_values;
     std::vector<Tensor<2, dim>> grad_P;
     double                      energy = 0;
     hp::QCollection<dim - 1>    face_quadrature;
@@ -483,18 +502,15 @@ namespace FerroStack
             }
           // The surface energy of an extrapolation length: (g / 2 lambda) |P|^2.
           if (has_P)
-            for (const unsigned f : cell->face_indices())
-              {
-                const auto *bc = polarization_boundary(cell, f);
-                if (bc == nullptr || bc->kind != Parameters::PolarizationBoundary::Kind::extrapolation)
-                  continue;
-                hp_face_values.reinit(cell, f);
-                const FEFaceValues<dim> &face_values = hp_face_values.get_present_fe_values();
-                face_P.resize(face_values.n_quadrature_points);
-                face_values[polarization_field].get_function_values(locally_relevant_solution, face_P);
-                for (const unsigned q : face_values.quadrature_point_indices())
-                  energy += 0.5 * g / bc->length * face_P[q].norm_square() * face_values.JxW(q);
-              }
+            for_each_extrapolation_face(cell,
+                                        hp_face_values,
+                                        [&](const FEFaceValues<dim>           &face_values,
+                                            const std::vector<Tensor<1, dim>> &face_P,
+                                            const double                       length) {
+                                          for (const unsigned q : face_values.quadrature_point_indices())
+                                            energy +=
+                                              0.5 * g / length * face_P[q].norm_square() * face_values.JxW(q);
+                                        });
         }
     // Scaled energy density eps0 (V_T/L)^2 times L^dim -> J/m^(3-dim).
     return Utilities::MPI::sum(energy, comm) * Constants::eps0 * scale.potential * scale.potential *
