@@ -93,6 +93,14 @@ namespace FerroStack
         waveform_syntax());
     }
 
+    std::string
+    exception_message(const dealii::ExceptionBase &e)
+    {
+      std::ostringstream out;
+      e.print_info(out);
+      return trim(out.str());
+    }
+
     double
     quantity(const std::string &text, const Quantity quantity)
     {

@@ -1,6 +1,7 @@
 #ifndef ferrostack_solvers_deck_patterns_h
 #define ferrostack_solvers_deck_patterns_h
 
+#include <deal.II/base/exceptions.h>
 #include <deal.II/base/patterns.h>
 
 #include <solvers/units.h>
@@ -63,6 +64,11 @@ namespace FerroStack
     /// A SPICE-style waveform (see Waveform).
     std::unique_ptr<PatternBase>
     waveform();
+
+    /// The "additional information" of a deal.II exception (ParameterHandler
+    /// puts file and line there), without the source location of the throw.
+    std::string
+    exception_message(const dealii::ExceptionBase &e);
 
     /// Read a value that matched a QuantityPattern.
     double

@@ -70,16 +70,6 @@ namespace FerroStack
       return pieces;
     }
 
-    std::string
-    error_text(const ExceptionBase &e)
-    {
-      std::ostringstream out;
-      e.print_info(out);
-      std::string text = trim(out.str());
-      // ParameterHandler's messages start "Line <12> of file <deck.prm>:";
-      // keep them as they are, they name the line and the file.
-      return text;
-    }
 
     /**
      * Declare every key of the deck. The material and contact names decide
@@ -589,8 +579,8 @@ namespace FerroStack
             }
           catch (const ExceptionBase &e)
             {
-              throw DeckError(where + ": " + o.first +
-                              ": no such key, or the value does not match: " + error_text(e));
+              throw DeckError(where + ": " + o.first + ": no such key, or the value does not match: " +
+                              DeckPatterns::exception_message(e));
             }
           for (; entered > 0; --entered)
             prm.leave_subsection();
@@ -609,8 +599,6 @@ namespace FerroStack
           throw DeckError("--set " + o.first + "=" + o.second + ": expected --set \"Section/Key=value\"");
         deck.add_override(o.first, o.second);
       }
-    for (const std::string &section : deck.subsections("Materials"))
-      (void)section; // checked by ParameterHandler below
     try
       {
         const std::string library = trim(deck.value("Materials/Library", "default"));
@@ -639,7 +627,7 @@ namespace FerroStack
       }
     catch (const ExceptionBase &e)
       {
-        throw DeckError(error_text(e));
+        throw DeckError(DeckPatterns::exception_message(e));
       }
     apply_overrides(prm, overrides);
     {

@@ -158,6 +158,7 @@ namespace FerroStack
     const std::vector<std::string> axes = {"", "z", "x", "xz"};
     fe_collection                       = hp::FECollection<dim>();
     q_collection                        = hp::QCollection<dim>();
+    face_q_collection                   = hp::QCollection<dim - 1>();
     for (const std::string &a : axes)
       {
         std::vector<const FiniteElement<dim> *> elements = {&q};
@@ -170,6 +171,7 @@ namespace FerroStack
             }
         fe_collection.push_back(FESystem<dim>(elements, std::vector<unsigned>(elements.size(), 1)));
         q_collection.push_back(QGauss<dim>(prm.degree + 1));
+        face_q_collection.push_back(QGauss<dim - 1>(prm.degree + 1));
         if (!dynamic_polarization())
           break;
       }

@@ -231,6 +231,7 @@ namespace FerroStack
     std::unique_ptr<StackMesh<dim>>          stack;
     dealii::hp::FECollection<dim>            fe_collection;
     dealii::hp::QCollection<dim>             q_collection;
+    dealii::hp::QCollection<dim - 1>         face_q_collection;
     dealii::DoFHandler<dim>                  dof_handler;
     const dealii::FEValuesExtractors::Scalar potential_field{0};
     const dealii::FEValuesExtractors::Vector polarization_field{1};

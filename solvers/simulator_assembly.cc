@@ -61,16 +61,13 @@ namespace FerroStack
     if (with_jacobian)
       jacobian = 0;
 
-    hp::FEValues<dim>        hp_values(fe_collection,
+    hp::FEValues<dim>     hp_values(fe_collection,
                                 q_collection,
                                 update_values | update_gradients | update_quadrature_points |
                                   update_JxW_values);
-    hp::QCollection<dim - 1> face_quadrature;
-    for (unsigned i = 0; i < fe_collection.size(); ++i)
-      face_quadrature.push_back(QGauss<dim - 1>(prm.degree + 1));
-    hp::FEFaceValues<dim> hp_face_values(fe_collection, face_quadrature, update_values | update_JxW_values);
-    FullMatrix<double>                   cell_matrix;
-    Vector<double>                       cell_residual;
+    hp::FEFaceValues<dim> hp_face_values(fe_collection, face_q_collection, update_values | update_JxW_values);
+    FullMatrix<double>    cell_matrix;
+    Vector<double>        cell_residual;
     std::vector<types::global_dof_index> dof_indices;
     std::vector<Tensor<1, dim>>          grad_phi;
     std::vector<Tensor<1, dim>>          P_values, P_history;
@@ -462,10 +459,7 @@ namespace FerroStack
     std::vector<Tensor<1, dim>> grad_phi, P_values;
     std::vector<Tensor<2, dim>> grad_P;
     double                      energy = 0;
-    hp::QCollection<dim - 1>    face_quadrature;
-    for (unsigned i = 0; i < fe_collection.size(); ++i)
-      face_quadrature.push_back(QGauss<dim - 1>(prm.degree + 1));
-    hp::FEFaceValues<dim> hp_face_values(fe_collection, face_quadrature, update_values | update_JxW_values);
+    hp::FEFaceValues<dim> hp_face_values(fe_collection, face_q_collection, update_values | update_JxW_values);
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {

@@ -40,13 +40,9 @@ namespace FerroStack
     double P_scale = 0; // largest Ps of the ferroelectrics, scaled
     for (unsigned l = 0; l < stack->n_layers(); ++l)
       if (stack->material(l).is_ferroelectric())
-        {
-          const LandauEnergy f = LandauEnergy::of(stack->material(l), prm.temperature);
-          if (f.has_z)
-            P_scale = std::max(P_scale, f.z.spontaneous_polarization());
-          if (f.has_x)
-            P_scale = std::max(P_scale, f.x.spontaneous_polarization());
-        }
+        for (const char axis : {'x', 'z'})
+          P_scale =
+            std::max(P_scale, initial_polarization.spontaneous_polarization(stack->material(l).name, axis));
     P_scale = (P_scale > 0 ? P_scale : 0.01) / scale.polarization;
 
     const auto rms_of_P = [&](const PETScWrappers::MPI::Vector &v) {

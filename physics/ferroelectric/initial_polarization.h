@@ -34,6 +34,15 @@ namespace FerroStack
     dealii::Tensor<1, dim>
     value(const dealii::Point<dim> &p, const Material &material) const;
 
+    /// Ps [C/m^2] of ferroelectric @p material along @p axis ('x' or 'z'),
+    /// computed once per material of the stack; 0 if it has no such axis.
+    double
+    spontaneous_polarization(const std::string &material, const char axis) const
+    {
+      const auto entry = spontaneous.find({material, axis});
+      return entry == spontaneous.end() ? 0. : entry->second;
+    }
+
   private:
     const Parameters &prm;
     /// Ps [C/m^2] per ferroelectric material and axis ('x', 'z').

@@ -80,13 +80,6 @@ namespace FerroStack
       return values;
     }
 
-    std::string
-    error_text(const ExceptionBase &e)
-    {
-      std::ostringstream out;
-      e.print_info(out);
-      return trim(out.str());
-    }
   } // namespace
 
   std::string
@@ -119,7 +112,7 @@ namespace FerroStack
       }
     catch (const ExceptionBase &e)
       {
-        throw DeckError("material library " + library_path + ": " + error_text(e));
+        throw DeckError("material library " + library_path + ": " + DeckPatterns::exception_message(e));
       }
     library_values.clear();
     for (const std::string &name : names)

@@ -233,8 +233,8 @@ TEST(Tdgl, FreeEnergyDoesNotIncreaseAtConstantBias)
 // w = sqrt(g/|alpha|); its energy per area is (4/3) g Ps^2 / w. Both within 2 %.
 TEST(Tdgl, DomainWallProfileAndEnergy)
 {
-  const double      g = 1e-9, w = std::sqrt(g / -alpha) * 1e9; // nm
-  const std::string deck = R"(subsection Stack
+  const double        g = 1e-9, w = std::sqrt(g / -alpha) * 1e9; // nm
+  const std::string   deck = R"(subsection Stack
   set Layers = fe: BaTiO3: 2 : 2
   set Width = 16
   set Lateral cells = 64
@@ -273,11 +273,9 @@ subsection Output
   set Fields =
 end
 )";
-  const Parameters  prm(Testing::write_deck("wall", "set Dimension = 2\n" + deck));
-  RunLog            log(false);
-  Simulator<2>      simulator(prm, MPI_COMM_WORLD, log);
-  simulator.setup();
-  simulator.run(Testing::scratch_directory() + "/wall_out");
+  Testing::DeckRun<2> wall("wall", deck);
+  wall.run();
+  const Simulator<2> &simulator = wall.simulator;
 
   // The wall near x = 8 nm (its centre x0, where Pz = 0, sits where the
   // discrete initial step put it; a flat wall does not move), at mid-height.
@@ -344,9 +342,8 @@ end
 // Tolerance 1 % of Ps.
 TEST(Tdgl, PolarizationSurfaceConditions)
 {
-  const double      g = 1e-9, w = std::sqrt(g / -alpha) * 1e9, lambda = 0.5; // nm
-  const std::string deck = R"(set Dimension = 2
-subsection Stack
+  const double        g = 1e-9, w = std::sqrt(g / -alpha) * 1e9, lambda = 0.5; // nm
+  const std::string   deck = R"(subsection Stack
   set Layers = fe: SnS: 10 : 40
   set Width = 2
   set Lateral cells = 2
@@ -382,11 +379,9 @@ subsection Output
   set Fields =
 end
 )";
-  const Parameters  prm(Testing::write_deck("surface", deck));
-  RunLog            log(false);
-  Simulator<2>      simulator(prm, MPI_COMM_WORLD, log);
-  simulator.setup();
-  simulator.run(Testing::scratch_directory() + "/surface_out");
+  Testing::DeckRun<2> surface("surface", deck);
+  surface.run();
+  const Simulator<2> &simulator = surface.simulator;
   const auto Px = [&](const double z) { return simulator.polarization_at_point(Point<2>(1., z))[0]; };
   for (const double z : {0., 0.5, 1., 2.})
     EXPECT_NEAR(Px(z), Ps * std::tanh(z / w), 0.01 * Ps) << "z = " << z;

@@ -109,22 +109,46 @@ end
       return t;
     }
 
-    /// Run a deck in-process (the executable's code path) and return its
-    /// terminals.csv; the output goes to the scratch directory.
+    /**
+     * A deck run in-process, the executable's code path: the deck (with
+     * `Dimension` set to dim) is parsed and the simulator set up on
+     * construction; run() writes the outputs to the scratch directory and
+     * returns terminals.csv. The simulator stays available for point queries.
+     */
+    template <int dim>
+    struct DeckRun
+    {
+      DeckRun(const std::string &name, const std::string &deck, const std::vector<Override> &overrides = {})
+          : name(name)
+          , prm(write_deck(name, "set Dimension = " + std::to_string(dim) + "\n" + deck), overrides)
+          , log(dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
+          , simulator(prm, MPI_COMM_WORLD, log)
+      {
+        log.quiet_terminal(true);
+        simulator.setup();
+      }
+
+      Terminals
+      run()
+      {
+        const std::string dir = scratch_directory() + "/" + name + "_out";
+        simulator.run(dir);
+        MPI_Barrier(MPI_COMM_WORLD);
+        return read_terminals(dir + "/terminals.csv");
+      }
+
+      std::string    name;
+      Parameters     prm;
+      RunLog         log;
+      Simulator<dim> simulator;
+    };
+
+    /// Run a deck in-process and return its terminals.csv.
     template <int dim>
     Terminals
     run_deck(const std::string &name, const std::string &deck, const std::vector<Override> &overrides = {})
     {
-      const Parameters prm(write_deck(name, "set Dimension = " + std::to_string(dim) + "\n" + deck),
-                           overrides);
-      RunLog           log(dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0);
-      log.quiet_terminal(true);
-      Simulator<dim> simulator(prm, MPI_COMM_WORLD, log);
-      simulator.setup();
-      const std::string dir = scratch_directory() + "/" + name + "_out";
-      simulator.run(dir);
-      MPI_Barrier(MPI_COMM_WORLD);
-      return read_terminals(dir + "/terminals.csv");
+      return DeckRun<dim>(name, deck, overrides).run();
     }
 
     /// The time at which @p y crosses zero (linear interpolation), or -1.

@@ -23,7 +23,7 @@ using namespace dealii;
 // is uniform, E = -V/d (from bottom to top: phi falls, E points up when V > 0).
 TEST(Output, PvtuReadsBackThroughVtk)
 {
-  const std::string deck = R"(set Dimension = 2
+  const std::string deck = R"(
 subsection Stack
   set Layers = fe: BaTiO3: 20
   set Width = 60
@@ -47,14 +47,8 @@ subsection Output
   set Fields = potential, electric field, polarization, material
 end
 )";
-  const Parameters  prm(Testing::write_deck("vtk", deck + Testing::landau_24_materials));
-  RunLog            log(Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0);
-  log.quiet_terminal(true);
-  Simulator<2> simulator(prm, MPI_COMM_WORLD, log);
-  simulator.setup();
+  Testing::run_deck<2>("vtk", deck + Testing::landau_24_materials);
   const std::string dir = Testing::scratch_directory() + "/vtk_out";
-  simulator.run(dir);
-  MPI_Barrier(MPI_COMM_WORLD);
 
   if (Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) != 0)
     return;
