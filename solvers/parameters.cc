@@ -746,8 +746,6 @@ namespace FerroStack
     }
     prm.leave_subsection();
     // Physics that later issues add: refuse it clearly instead of ignoring it.
-    if (carriers)
-      fail(deck, "Physics/Carriers", "drift-diffusion of carriers is not implemented yet; set it to false");
     if (ions)
       fail(deck, "Physics/Ions", "mobile-ion transport is not implemented yet; set it to false");
     if (optical)

@@ -34,7 +34,24 @@ namespace FerroStack
       , log(log)
       , scale(prm.temperature)
       , initial_polarization(prm)
-  {}
+  {
+    electron_field = FEValuesExtractors::Scalar(carrier_component());
+    hole_field     = FEValuesExtractors::Scalar(carrier_component() + 1);
+  }
+
+  template <int dim>
+  bool
+  Simulator<dim>::has_polarization(const typename DoFHandler<dim>::active_cell_iterator &cell) const
+  {
+    return dynamic_polarization() && cell->active_fe_index() % 4 > 0;
+  }
+
+  template <int dim>
+  bool
+  Simulator<dim>::has_carriers(const typename DoFHandler<dim>::active_cell_iterator &cell) const
+  {
+    return carriers() && cell->active_fe_index() >= (dynamic_polarization() ? 4u : 1u);
+  }
 
   template <int dim>
   Simulator<dim>::~Simulator()
@@ -86,7 +103,7 @@ namespace FerroStack
       {
         std::vector<types::global_dof_index> face_dofs;
         for (const auto &cell : dof_handler.active_cell_iterators())
-          if ((cell->is_locally_owned() || cell->is_ghost()) && cell->active_fe_index() > 0)
+          if ((cell->is_locally_owned() || cell->is_ghost()) && has_polarization(cell))
             for (const unsigned f : cell->face_indices())
               {
                 const auto *bc = polarization_boundary(cell, f);
@@ -97,16 +114,19 @@ namespace FerroStack
                 cell->face(f)->get_dof_indices(face_dofs, cell->active_fe_index());
                 for (unsigned i = 0; i < face_dofs.size(); ++i)
                   if (fe.face_system_to_component_index(i, f).first > 0 &&
+                      fe.face_system_to_component_index(i, f).first <= dim &&
                       !free_constraints.is_constrained(face_dofs[i]))
                     free_constraints.add_line(face_dofs[i]);
               }
       }
     free_constraints.close();
 
+    compute_contact_offsets();
     update_constraints.clear();
     update_constraints.reinit(locally_relevant_dofs);
     update_constraints.merge(free_constraints);
     contact_dofs.clear();
+    contact_carrier_dofs.clear();
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
         const types::boundary_id id = StackMesh<dim>::contact_boundary_id(k);
@@ -114,9 +134,13 @@ namespace FerroStack
                                                  id,
                                                  Functions::ZeroFunction<dim>(fe_collection.n_components()),
                                                  update_constraints,
-                                                 fe_collection.component_mask(potential_field));
+                                                 dirichlet_mask(k));
         contact_dofs.push_back(
           DoFTools::extract_boundary_dofs(dof_handler, fe_collection.component_mask(potential_field), {id}));
+        contact_carrier_dofs.push_back(carriers() ? DoFTools::extract_boundary_dofs(dof_handler,
+                                                                                    carrier_mask(),
+                                                                                    {id}) :
+                                                    IndexSet(dof_handler.n_dofs()));
       }
     update_constraints.close();
     if (prm.contacts.empty())
@@ -133,16 +157,22 @@ namespace FerroStack
       polarization_dofs =
         DoFTools::extract_dofs(dof_handler, fe_collection.component_mask(polarization_field)) &
         locally_owned_dofs;
+    carrier_dofs = IndexSet(dof_handler.n_dofs());
+    if (carriers())
+      carrier_dofs = DoFTools::extract_dofs(dof_handler, carrier_mask()) & locally_owned_dofs;
 
     solution.reinit(locally_owned_dofs, comm);
     time_history.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
     residual.reinit(locally_owned_dofs, comm);
     newton_update.reinit(locally_owned_dofs, comm);
     locally_relevant_solution.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
+    for (auto &state : history_states)
+      state.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
 
-    compute_contact_offsets();
     if (dynamic_polarization())
       interpolate_initial_polarization();
+    if (carriers())
+      interpolate_neutral_potential();
     setup_seconds = timer.wall_time();
   }
 
@@ -150,31 +180,37 @@ namespace FerroStack
   void
   Simulator<dim>::setup_finite_elements()
   {
-    // Element 0: phi only (and P = FE_Nothing). Elements 1, 2, 3: a
-    // ferroelectric polarized along z, x or both; the in-plane y axis of 3D is
-    // never polarized (materials declare x, z or xz).
+    // Element a + 4 c: phi; P along none, z, x or both axes (a = 0..3; the
+    // in-plane y axis of 3D is never polarized: materials declare x, z or
+    // xz); and the quasi-Fermi potentials phi_n, phi_p if c = 1. Components a
+    // region does not have are FE_Nothing. Without dynamic P only a = 0
+    // exists (element c), without carriers only c = 0.
     const FE_Q<dim>                q(prm.degree);
     const FE_Nothing<dim>          nothing;
     const std::vector<std::string> axes = {"", "z", "x", "xz"};
     fe_collection                       = hp::FECollection<dim>();
     q_collection                        = hp::QCollection<dim>();
     face_q_collection                   = hp::QCollection<dim - 1>();
-    for (const std::string &a : axes)
-      {
-        std::vector<const FiniteElement<dim> *> elements = {&q};
-        if (dynamic_polarization())
-          for (unsigned d = 0; d < dim; ++d)
-            {
-              const bool polarized = (d == dim - 1 && a.find('z') != std::string::npos) ||
-                                     (d == 0 && dim > 1 && a.find('x') != std::string::npos);
-              elements.push_back(polarized ? static_cast<const FiniteElement<dim> *>(&q) : &nothing);
-            }
-        fe_collection.push_back(FESystem<dim>(elements, std::vector<unsigned>(elements.size(), 1)));
-        q_collection.push_back(QGauss<dim>(prm.degree + 1));
-        face_q_collection.push_back(QGauss<dim - 1>(prm.degree + 1));
-        if (!dynamic_polarization())
-          break;
-      }
+    for (const bool semiconducting : {false, true})
+      for (const std::string &a : axes)
+        {
+          if ((semiconducting && !carriers()) || (!dynamic_polarization() && !a.empty()))
+            continue;
+          std::vector<const FiniteElement<dim> *> elements = {&q};
+          if (dynamic_polarization())
+            for (unsigned d = 0; d < dim; ++d)
+              {
+                const bool polarized = (d == dim - 1 && a.find('z') != std::string::npos) ||
+                                       (d == 0 && dim > 1 && a.find('x') != std::string::npos);
+                elements.push_back(polarized ? static_cast<const FiniteElement<dim> *>(&q) : &nothing);
+              }
+          if (carriers())
+            for (unsigned c = 0; c < 2; ++c)
+              elements.push_back(semiconducting ? static_cast<const FiniteElement<dim> *>(&q) : &nothing);
+          fe_collection.push_back(FESystem<dim>(elements, std::vector<unsigned>(elements.size(), 1)));
+          q_collection.push_back(QGauss<dim>(prm.degree + 1));
+          face_q_collection.push_back(QGauss<dim - 1>(prm.degree + 1));
+        }
 
     layer_landau.clear();
     for (unsigned l = 0; l < stack->n_layers(); ++l)
@@ -185,14 +221,17 @@ namespace FerroStack
             LandauEnergy::of(m, prm.temperature).scaled(Constants::eps0, scale.polarization) :
             LandauEnergy());
       }
-    if (!dynamic_polarization())
+    if (!dynamic_polarization() && !carriers())
       return;
+    const unsigned n_axes = dynamic_polarization() ? 4 : 1;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           const Material &m = stack->material(cell->material_id());
           const auto      a = std::find(axes.begin(), axes.end(), m.polarization_axes);
-          cell->set_active_fe_index(m.is_ferroelectric() && a != axes.end() ? a - axes.begin() : 0);
+          const unsigned  axis_index =
+            dynamic_polarization() && m.is_ferroelectric() && a != axes.end() ? a - axes.begin() : 0;
+          cell->set_active_fe_index(axis_index + (carriers() && m.is_semiconducting() ? n_axes : 0));
         }
   }
 
@@ -231,7 +270,7 @@ namespace FerroStack
     MappingQ1<dim>                       mapping;
     std::vector<types::global_dof_index> indices;
     for (const auto &cell : dof_handler.active_cell_iterators())
-      if ((cell->is_locally_owned() || cell->is_ghost()) && cell->active_fe_index() > 0)
+      if ((cell->is_locally_owned() || cell->is_ghost()) && has_polarization(cell))
         {
           const FiniteElement<dim> &fe = cell->get_fe();
           const Material           &m  = stack->material(cell->material_id());
@@ -240,7 +279,7 @@ namespace FerroStack
           for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
             {
               const unsigned component = fe.system_to_component_index(i).first;
-              if (component == 0 || !locally_owned_dofs.is_element(indices[i]))
+              if (component == 0 || component > dim || !locally_owned_dofs.is_element(indices[i]))
                 continue;
               const auto       base = fe.system_to_base_index(i);
               const Point<dim> x    = mapping.transform_unit_to_real_cell(
@@ -258,42 +297,125 @@ namespace FerroStack
   void
   Simulator<dim>::compute_contact_offsets()
   {
+    // The layer each contact touches (the highest material id among the
+    // cells on it; contacts lie on one layer in every deck we know).
+    contact_layer.assign(prm.contacts.size(), -1);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        for (const unsigned f : cell->face_indices())
+          if (cell->face(f)->at_boundary())
+            for (unsigned k = 0; k < prm.contacts.size(); ++k)
+              if (cell->face(f)->boundary_id() == StackMesh<dim>::contact_boundary_id(k))
+                contact_layer[k] = std::max<int>(contact_layer[k], cell->material_id());
+    for (int &l : contact_layer)
+      l = Utilities::MPI::max(l, comm);
+
     // The potential is measured from the vacuum level of the first contact
     // with a work function at 0 V, so that phi = V at contacts of that metal:
-    // phi_contact = V - (W - W_ref) / q.
+    // phi_contact = V - (W - W_ref) / q. A Schottky contact's work function
+    // is the barrier on the electron affinity of the layer it touches.
     std::vector<double> work_function(prm.contacts.size(), 0);
-    double              reference      = 0;
     bool                have_reference = false;
+    reference_work_function            = 0;
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
         const Contact &c = prm.contacts[k];
         if (c.kind == Contact::Kind::metal || c.kind == Contact::Kind::gate)
           work_function[k] = c.workfunction;
         else if (c.kind == Contact::Kind::schottky)
-          {
-            // Barrier on the electron affinity of the layer the contact touches.
-            int layer = -1;
-            for (const auto &cell : dof_handler.active_cell_iterators())
-              if (cell->is_locally_owned())
-                for (const unsigned f : cell->face_indices())
-                  if (cell->face(f)->at_boundary() &&
-                      cell->face(f)->boundary_id() == StackMesh<dim>::contact_boundary_id(k))
-                    layer = std::max<int>(layer, cell->material_id());
-            layer             = Utilities::MPI::max(layer, comm);
-            const Material &m = stack->material(layer);
-            work_function[k] =
-              m.require("Electron affinity", "the Schottky contact '" + c.name + "'") + c.barrier;
-          }
+          work_function[k] =
+            stack->material(contact_layer[k]).require("Electron affinity", "the Schottky contact '" + c.name + "'") +
+            c.barrier;
         if (!have_reference && c.kind != Contact::Kind::ohmic)
           {
-            reference      = work_function[k];
-            have_reference = true;
+            reference_work_function = work_function[k];
+            have_reference          = true;
           }
       }
+    // Only ohmic contacts: the zero of phi is midgap of the first
+    // semiconductor (any reference gives the same physics).
+    if (!have_reference && carriers())
+      for (unsigned l = 0; l < stack->n_layers() && !have_reference; ++l)
+        if (stack->material(l).is_semiconducting())
+          {
+            const Material &m       = stack->material(l);
+            reference_work_function = m.require("Electron affinity", "drift-diffusion") +
+                                      0.5 * m.require("Band gap", "drift-diffusion");
+            have_reference          = true;
+          }
+
+    layer_semiconductor.assign(stack->n_layers(), SemiconductorModel());
+    if (carriers())
+      for (unsigned l = 0; l < stack->n_layers(); ++l)
+        if (stack->material(l).is_semiconducting())
+          layer_semiconductor[l] = SemiconductorModel::of(stack->material(l), scale, reference_work_function);
+
+    // Ohmic contacts on a semiconductor hold charge neutrality and
+    // equilibrium: phi_n = phi_p = V and phi = V + the neutral potential.
     contact_work_function_offset.assign(prm.contacts.size(), 0);
+    thermionic_contact.assign(prm.contacts.size(), false);
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
-      if (prm.contacts[k].kind != Contact::Kind::ohmic)
-        contact_work_function_offset[k] = work_function[k] - reference;
+      {
+        const bool on_semiconductor = contact_layer[k] >= 0 && layer_semiconductor[contact_layer[k]].active;
+        if (prm.contacts[k].kind != Contact::Kind::ohmic)
+          {
+            contact_work_function_offset[k] = work_function[k] - reference_work_function;
+            thermionic_contact[k]           = on_semiconductor;
+          }
+        else if (on_semiconductor)
+          {
+            const Layer &layer = stack->layer(contact_layer[k]);
+            const double N     = (layer.donors - layer.acceptors) * 1e6 / scale.density;
+            contact_work_function_offset[k] =
+              -layer_semiconductor[contact_layer[k]].neutral_potential(N) * scale.potential;
+          }
+      }
+    contact_voltage.assign(prm.contacts.size(), 0);
+  }
+
+  template <int dim>
+  ComponentMask
+  Simulator<dim>::carrier_mask() const
+  {
+    std::vector<bool> mask(fe_collection.n_components(), false);
+    if (carriers())
+      mask[carrier_component()] = mask[carrier_component() + 1] = true;
+    return ComponentMask(mask);
+  }
+
+  template <int dim>
+  ComponentMask
+  Simulator<dim>::dirichlet_mask(const unsigned k) const
+  {
+    std::vector<bool> mask(fe_collection.n_components(), false);
+    mask[0] = true;
+    if (carriers() && prm.contacts[k].kind == Contact::Kind::ohmic)
+      mask[carrier_component()] = mask[carrier_component() + 1] = true;
+    return ComponentMask(mask);
+  }
+
+  template <int dim>
+  void
+  Simulator<dim>::interpolate_neutral_potential()
+  {
+    // phi at each vertex of a semiconductor cell from n - p = N_D - N_A; the
+    // quasi-Fermi potentials start at 0 (equilibrium with grounded contacts).
+    std::vector<types::global_dof_index> indices;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && has_carriers(cell))
+        {
+          const Layer &layer = stack->layer(cell->material_id());
+          const double N     = (layer.donors - layer.acceptors) * 1e6 / scale.density;
+          const double phi0  = layer_semiconductor[cell->material_id()].neutral_potential(N);
+          const FiniteElement<dim> &fe = cell->get_fe();
+          indices.resize(fe.n_dofs_per_cell());
+          cell->get_dof_indices(indices);
+          for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
+            if (fe.system_to_component_index(i).first == 0 && locally_owned_dofs.is_element(indices[i]))
+              solution(indices[i]) = phi0;
+        }
+    solution.compress(VectorOperation::insert);
+    locally_relevant_solution = solution;
   }
 
   template <int dim>
@@ -313,16 +435,21 @@ namespace FerroStack
       {
         const types::boundary_id id       = StackMesh<dim>::contact_boundary_id(k);
         const ComponentMask      phi_only = fe_collection.component_mask(potential_field);
+        contact_voltage[k]                = prm.bias.at(prm.contacts[k].name).value(t) / scale.potential;
         if (manufactured.exact)
           VectorTools::interpolate_boundary_values(dof_handler, id, *manufactured.exact, values, phi_only);
         else
-          VectorTools::interpolate_boundary_values(
-            dof_handler,
-            id,
-            Functions::ConstantFunction<dim>(contact_potential(k, t) / scale.potential,
-                                             fe_collection.n_components()),
-            values,
-            phi_only);
+          {
+            // phi = V - offset; at ohmic contacts also phi_n = phi_p = V.
+            Vector<double> value(fe_collection.n_components());
+            value    = contact_voltage[k];
+            value[0] = contact_potential(k, t) / scale.potential;
+            VectorTools::interpolate_boundary_values(dof_handler,
+                                                     id,
+                                                     Functions::ConstantFunction<dim>(value),
+                                                     values,
+                                                     dirichlet_mask(k));
+          }
       }
     values.close();
     values.distribute(solution);
@@ -332,19 +459,34 @@ namespace FerroStack
   std::vector<double>
   Simulator<dim>::contact_charges()
   {
-    assemble(free_constraints, residual, false);
-    // R = eps0 V_T L^(dim-2) * R_hat: C/m^2 (1D), C/m (2D), C (3D).
-    const double        factor = Constants::eps0 * scale.potential * std::pow(scale.length, int(dim) - 2);
-    std::vector<double> charges;
-    for (const IndexSet &dofs : contact_dofs)
+    return terminal_residuals().charges;
+  }
+
+  template <int dim>
+  TerminalResiduals
+  Simulator<dim>::terminal_residuals()
+  {
+    assemble(free_constraints, residual, false, true);
+    // R_phi = eps0 V_T L^(dim-2) * R_hat: C/m^2 (1D), C/m (2D), C (3D); the
+    // continuity residuals are particle fluxes, q R_hat in units of that
+    // charge per Scaling::time. The conduction current into the device
+    // through contact k is q (R_n + R_p) summed over its dofs (the residuals
+    // are -J_n.nu / q and -J_p.nu / q there).
+    const double      factor = Constants::eps0 * scale.potential * std::pow(scale.length, int(dim) - 2);
+    const auto        sum_over = [&](const IndexSet &dofs) {
+      double sum = 0;
+      for (const auto i : dofs)
+        if (locally_owned_dofs.is_element(i) && !free_constraints.is_constrained(i))
+          sum += residual[i];
+      return Utilities::MPI::sum(sum, comm);
+    };
+    TerminalResiduals result;
+    for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
-        double sum = 0;
-        for (const auto i : dofs)
-          if (locally_owned_dofs.is_element(i) && !free_constraints.is_constrained(i))
-            sum += residual[i];
-        charges.push_back(factor * Utilities::MPI::sum(sum, comm));
+        result.charges.push_back(factor * sum_over(contact_dofs[k]));
+        result.conduction.push_back(carriers() ? factor / scale.time * sum_over(contact_carrier_dofs[k]) : 0.);
       }
-    return charges;
+    return result;
   }
 
   template <int dim>
@@ -471,11 +613,15 @@ namespace FerroStack
     const std::vector<types::global_dof_index> per_component =
       DoFTools::count_dofs_per_fe_component(dof_handler);
     types::global_dof_index n_polarization = 0;
-    for (unsigned c = 1; c < per_component.size(); ++c)
-      n_polarization += per_component[c];
+    if (dynamic_polarization())
+      for (unsigned c = 1; c <= dim; ++c)
+        n_polarization += per_component[c];
     out << "Unknowns: " << dof_handler.n_dofs() << " (Q" << prm.degree << "): potential " << per_component[0];
     if (dynamic_polarization())
       out << ", polarization " << n_polarization;
+    if (carriers())
+      out << ", electrons " << per_component[carrier_component()] << ", holes "
+          << per_component[carrier_component() + 1];
     out << "\n";
     out << "Contacts:\n";
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
@@ -487,7 +633,13 @@ namespace FerroStack
                 c.kind == Contact::Kind::metal    ? "metal " + c.metal :
                                                     "gate")
             << ", phi = V(t) " << (contact_work_function_offset[k] > 0 ? "- " : "+ ")
-            << std::abs(contact_work_function_offset[k]) << " V, V(t) = " << prm.bias.at(c.name).text()
+            << std::abs(contact_work_function_offset[k]) << " V"
+            << (thermionic_contact[k] ? ", thermionic emission" :
+                carriers() && c.kind == Contact::Kind::ohmic && contact_layer[k] >= 0 &&
+                    layer_semiconductor[contact_layer[k]].active ?
+                                        ", neutral and in equilibrium" :
+                                        "")
+            << ", V(t) = " << prm.bias.at(c.name).text()
             << ", " << contact_dofs[k].n_elements() << " local boundary dofs\n";
       }
     out << "MPI ranks: " << Utilities::MPI::n_mpi_processes(comm) << "\n";
@@ -513,7 +665,8 @@ namespace FerroStack
     log.open(directory + "/run.log");
     log.print(summary());
     for (const std::string &field : prm.output_fields)
-      if (field != "potential" && field != "electric field" && field != "polarization" && field != "material")
+      if (field != "potential" && field != "electric field" && field != "polarization" && field != "material" &&
+          !(carriers() && (field == "electrons" || field == "holes" || field == "current density")))
         log.print("Note: Output/Fields asks for '" + field +
                   "', which this run does not compute (its physics is off); it is not written.\n");
 
@@ -539,7 +692,7 @@ namespace FerroStack
     OutputWriter<dim> fields(*this, directory);
 
     Timer timer;
-    if (dynamic_polarization())
+    if (dynamic_polarization() || carriers())
       run_transient(terminals, fields);
     else
       run_quasi_static(terminals, fields);

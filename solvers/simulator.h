@@ -15,6 +15,7 @@
 #include <meshes/stack_mesh.h>
 #include <physics/ferroelectric/initial_polarization.h>
 #include <physics/ferroelectric/landau.h>
+#include <physics/transport/semiconductor_model.h>
 #include <solvers/parameters.h>
 #include <solvers/run_log.h>
 #include <solvers/units.h>
@@ -68,7 +69,17 @@ namespace FerroStack
       bdf
     } mode    = Mode::none;
     double a0 = 1; ///< BDF coefficient of the new state
+    double a1 = 0; ///< coefficient of the last accepted state
+    double a2 = 0; ///< coefficient of the one before (BDF2)
     double dt = 1; ///< [s]
+  };
+
+  /// What the residual says about each contact: its charge and the
+  /// conduction current through it (deck-spec.md sign conventions).
+  struct TerminalResiduals
+  {
+    std::vector<double> charges;    ///< [C/m^2 in 1D, C/m in 2D, C in 3D]
+    std::vector<double> conduction; ///< [A/m^2 in 1D, A/m in 2D, A in 3D]
   };
 
   /**
@@ -89,11 +100,19 @@ namespace FerroStack
    * than separate DoFHandlers, so that the coupling blocks are exact and the
    * linear solver sees the whole Jacobian.
    *
+   * With `Physics/Carriers`, the quasi-Fermi potentials phi_n, phi_p
+   * (components after P) live in semiconductor and ferroelectric-
+   * semiconductor layers (SemiconductorModel), with the same hp mechanism.
+   *
    * Poisson (PHYSICS.md), scaled as in Scaling:
-   *   R_phi = int (eps_r grad phi - P) . grad v - rho v = 0,
+   *   R_phi = int (eps_r grad phi - P) . grad v - rho v = 0,  rho = p - n + N_D - N_A,
    * TDGL (Landau-Khalatnikov with gradients), per polarized component:
    *   R_P = int [(eps0/Gamma) dP/dt + df_L/dP + grad phi] w + g grad P : grad w = 0.
    * With frozen polarization, P is a given function (bound-charge source).
+   * Continuity (time in Scaling::time):
+   *   R_n = int mu_n n grad phi_n . grad v - (dn/dt + R) v - int_S v_n (n - n_eq) v,
+   *   R_p = int mu_p p grad phi_p . grad v + (dp/dt + R) v + int_S v_p (p - p_eq) v,
+   * the surface terms being thermionic emission at Schottky contacts S.
    */
   template <int dim>
   class Simulator
@@ -121,6 +140,27 @@ namespace FerroStack
       return prm.polarization == Parameters::PolarizationModel::dynamic;
     }
 
+    /// Whether electrons and holes are unknowns (drift-diffusion).
+    bool
+    carriers() const
+    {
+      return prm.carriers;
+    }
+
+    /// The first of the two quasi-Fermi components (phi_n, then phi_p).
+    unsigned
+    carrier_component() const
+    {
+      return dynamic_polarization() ? 1 + dim : 1;
+    }
+
+    /// The carrier model of layer @p l (inactive where no carriers live).
+    const SemiconductorModel &
+    semiconductor(const unsigned l) const
+    {
+      return layer_semiconductor[l];
+    }
+
     /// Advance from the present state by @p dt with the BDF formula @p time
     /// (Newton with line search); false if Newton fails.
     bool
@@ -141,6 +181,16 @@ namespace FerroStack
     /// residual of the assembled system at the present solution.
     std::vector<double>
     contact_charges();
+
+    /**
+     * Charge on and conduction current through each contact, from the
+     * residual without the contacts' own boundary terms, summed over the
+     * contact's degrees of freedom (the consistent flux of the weak form,
+     * exact for Kirchhoff's law: the currents of all contacts sum to the
+     * change of the stored charge).
+     */
+    TerminalResiduals
+    terminal_residuals();
 
     /// Average P [C/m^2] of the ferroelectric layer @p layer: (x, z).
     std::array<double, 2>
@@ -235,6 +285,22 @@ namespace FerroStack
     dealii::DoFHandler<dim>                  dof_handler;
     const dealii::FEValuesExtractors::Scalar potential_field{0};
     const dealii::FEValuesExtractors::Vector polarization_field{1};
+    dealii::FEValuesExtractors::Scalar       electron_field{1}, hole_field{2};
+    /// Carrier statistics per layer (Physics/Carriers).
+    std::vector<SemiconductorModel> layer_semiconductor;
+    /// The work function [eV] of the metal whose Fermi level is phi = 0.
+    double reference_work_function = 0;
+    /// Per contact: the layer it touches, whether carriers see it as a
+    /// thermionic (Schottky) interface, and its applied voltage (scaled).
+    std::vector<int>    contact_layer;
+    std::vector<bool>   thermionic_contact;
+    std::vector<double> contact_voltage;
+    /// The locally owned quasi-Fermi dofs (time-step error norm).
+    dealii::IndexSet carrier_dofs;
+    /// Per contact, the quasi-Fermi dofs on it (conduction currents).
+    std::vector<dealii::IndexSet> contact_carrier_dofs;
+    /// The accepted states the BDF formula of the carrier densities needs.
+    std::array<dealii::PETScWrappers::MPI::Vector, 2> history_states;
     /// Scaled Landau energies per layer (dynamic polarization).
     std::vector<LandauEnergy> layer_landau;
     /// The locally owned P dofs (for the time-step error norm).
@@ -261,11 +327,32 @@ namespace FerroStack
     std::vector<double>           contact_work_function_offset; ///< [V]
     std::vector<dealii::IndexSet> contact_dofs;
 
-    /// Assemble R(u) with @p constraints into @p r and, if asked, the Jacobian.
+    /// Assemble R(u) with @p constraints into @p r and, if asked, the
+    /// Jacobian; without the contacts' boundary fluxes if @p terminal.
     void
     assemble(const dealii::AffineConstraints<double> &constraints,
              dealii::PETScWrappers::MPI::Vector      &r,
-             const bool                               with_jacobian);
+             const bool                               with_jacobian,
+             const bool                               terminal = false);
+
+    /// Whether @p cell carries P unknowns / quasi-Fermi unknowns.
+    bool
+    has_polarization(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell) const;
+    bool
+    has_carriers(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell) const;
+
+    /// The components contact @p k fixes: phi, and phi_n, phi_p at ohmic
+    /// contacts on semiconductors.
+    dealii::ComponentMask
+    dirichlet_mask(const unsigned k) const;
+
+    /// The quasi-Fermi components.
+    dealii::ComponentMask
+    carrier_mask() const;
+
+    /// The initial guess of phi in semiconductors: local charge neutrality.
+    void
+    interpolate_neutral_potential();
 
     /// Set the contact potentials for time @p t into the solution.
     void

@@ -45,17 +45,25 @@ namespace FerroStack
             std::max(P_scale, initial_polarization.spontaneous_polarization(stack->material(l).name, axis));
     P_scale = (P_scale > 0 ? P_scale : 0.01) / scale.polarization;
 
-    const auto rms_of_P = [&](const PETScWrappers::MPI::Vector &v) {
+    // The error norm: rms of P relative to Ps, and rms of the quasi-Fermi
+    // potentials relative to 1 V (a tolerance of 1e-4 is 0.1 mV), whichever
+    // is larger.
+    const double qf_scale = 1. / scale.potential;
+    const auto   rms_of   = [&](const PETScWrappers::MPI::Vector &v, const IndexSet &dofs) {
       double sum = 0;
-      for (const auto i : polarization_dofs)
+      for (const auto i : dofs)
         sum += v(i) * v(i);
       const double total = Utilities::MPI::sum(sum, comm);
-      const double count = Utilities::MPI::sum(double(polarization_dofs.n_elements()), comm);
+      const double count = Utilities::MPI::sum(double(dofs.n_elements()), comm);
       return std::sqrt(total / std::max(count, 1.));
     };
+    const auto error_norm = [&](const PETScWrappers::MPI::Vector &v) {
+      return std::max(rms_of(v, polarization_dofs) / P_scale, rms_of(v, carrier_dofs) / qf_scale);
+    };
 
-    std::vector<double> charges = contact_charges();
-    std::vector<double> currents(charges.size(), 0.);
+    TerminalResiduals   terminal = terminal_residuals();
+    std::vector<double> charges  = terminal.charges;
+    std::vector<double> currents = terminal.conduction;
     terminals.write_row(terminal_row(0, charges, currents));
     if (!prm.output_fields.empty())
       fields.write(0);
@@ -97,7 +105,12 @@ namespace FerroStack
         history *= a1;
         if (second_order)
           history.add(a2, states[1]);
-        time_history = history;
+        time_history      = history;
+        bdf.a1            = a1;
+        bdf.a2            = second_order ? a2 : 0.;
+        history_states[0] = states[0];
+        if (second_order)
+          history_states[1] = states[1];
 
         SolveStatistics stats;
         solution = states[0];
@@ -128,7 +141,7 @@ namespace FerroStack
                 predicted.add((t_new - t0) * (t_new - t2) / ((t1 - t0) * (t1 - t2)), states[1]);
                 predicted.add((t_new - t0) * (t_new - t1) / ((t2 - t0) * (t2 - t1)), states[2]);
                 predicted.add(-1., solution);
-                error = 2. / 11. * rms_of_P(predicted) / P_scale;
+                error = 2. / 11. * error_norm(predicted);
               }
             else
               {
@@ -136,7 +149,7 @@ namespace FerroStack
                 predicted.add(1 + w, states[0]);
                 predicted.add(-w, states[1]);
                 predicted.add(-1., solution);
-                error = 0.5 * rms_of_P(predicted) / P_scale;
+                error = 0.5 * error_norm(predicted);
               }
           }
         const double factor =
@@ -150,13 +163,16 @@ namespace FerroStack
             continue;
           }
 
-        // Accept: terminal charges from the residual, currents from the same
-        // BDF formula, so that I is the derivative of the Q that is written.
-        charges = contact_charges();
+        // Accept: terminal charges from the residual, displacement currents
+        // from the same BDF formula, so that they are the derivative of the Q
+        // that is written, plus the conduction currents of the same residual.
+        terminal = terminal_residuals();
+        charges  = terminal.charges;
         for (unsigned k = 0; k < charges.size(); ++k)
           currents[k] = (bdf.a0 * charges[k] + a1 * charge_history[0][k] +
                          (second_order ? a2 * charge_history[1][k] : 0.)) /
-                        dt;
+                          dt +
+                        terminal.conduction[k];
         terminals.write_row(terminal_row(t_new, charges, currents));
         ++accepted;
         totals.newton_iterations += stats.newton_iterations;

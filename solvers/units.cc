@@ -82,5 +82,7 @@ namespace FerroStack
       , polarization(Constants::eps0 * potential / length)
       , density(charge_density / Constants::q)
       , temperature(T)
+      , mobility(1e-4)
+      , time(length * length / (mobility * potential))
   {}
 } // namespace FerroStack

@@ -52,7 +52,8 @@ namespace FerroStack
    * that matter"): lengths in nm, potentials in the thermal voltage kT/q, and
    * charge densities in eps0 V_T / L^2, so that Poisson's equation reads
    * -div(eps_r grad phi) + div P = rho with every number of order one to a
-   * few hundred. Everything inside the solver is scaled; decks and outputs
+   * few hundred; carrier densities share the density scale (1.4e18 cm^-3 at
+   * 300 K). Everything inside the solver is scaled; decks and outputs
    * are not.
    */
   class Scaling
@@ -66,6 +67,11 @@ namespace FerroStack
     double polarization;   ///< eps0 V_T / L [C/m^2]
     double density;        ///< charge_density / q [m^-3]
     double temperature;    ///< [K]
+    double mobility;       ///< 1 cm^2/(V s) [m^2/(V s)]
+    /// L^2 / (mobility V_T) [s] (0.39 ps at 300 K): the time unit of the
+    /// carrier continuity equations, so that their diffusion terms are of
+    /// order mu / (1 cm^2/Vs) like Poisson's are of order eps_r.
+    double time;
   };
 } // namespace FerroStack
 

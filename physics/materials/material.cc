@@ -59,6 +59,13 @@ namespace FerroStack
       {"SRH lifetime electrons", "s", "Shockley-Read-Hall lifetime of electrons."},
       {"SRH lifetime holes", "s", "Shockley-Read-Hall lifetime of holes."},
       {"SRH trap level", "eV", "SRH trap level, measured from midgap."},
+      {"Richardson constant electrons",
+       "A/(cm^2 K^2)",
+       "Effective Richardson constant A* of thermionic emission of electrons at Schottky contacts "
+       "(120 m*/m0; 120 if unset)."},
+      {"Richardson constant holes",
+       "A/(cm^2 K^2)",
+       "Effective Richardson constant A* of thermionic emission of holes (120 if unset)."},
       {"Landau alpha0",
        "m/(F K)",
        "Landau coefficient slope: alpha = alpha0 (T - Tc), convention f = alpha P^2 + beta P^4 + gamma P^6 + "

@@ -58,6 +58,13 @@ namespace FerroStack
     {
       return kind == MaterialKind::ferroelectric || kind == MaterialKind::ferroelectric_semiconductor;
     }
+
+    /// Whether electrons and holes move in this material (drift-diffusion).
+    bool
+    is_semiconducting() const
+    {
+      return kind == MaterialKind::semiconductor || kind == MaterialKind::ferroelectric_semiconductor;
+    }
   };
 
   /// One numeric material key: its name, unit and documentation.
