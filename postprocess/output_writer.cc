@@ -23,13 +23,15 @@ namespace FerroStack
     /**
      * Turns the scaled potential into the deck-unit fields of deck-spec.md:
      * `potential [V]`, `electric field [MV/cm]` (E = -grad phi) and
-     * `polarization [uC/cm^2]`, each when the deck's Output/Fields asks.
+     * `polarization [uC/cm^2]` and, with carriers, `electrons [cm^-3]`,
+     * `holes [cm^-3]`, `current density [A/cm^2]` (conduction), each when the
+     * deck's Output/Fields asks.
      */
     template <int dim>
-    class ElectrostaticFields : public DataPostprocessor<dim>
+    class SolutionFields : public DataPostprocessor<dim>
     {
     public:
-      explicit ElectrostaticFields(const Simulator<dim> &simulator)
+      explicit SolutionFields(const Simulator<dim> &simulator)
           : simulator(simulator)
           , prm(simulator.parameters())
       {}
@@ -86,6 +88,20 @@ namespace FerroStack
                 for (unsigned d = 0; d < dim; ++d)
                   computed[q][c++] = 100. * P[d]; // C/m^2 -> uC/cm^2
               }
+            if (!simulator.carriers())
+              continue;
+            const auto np = simulator.carrier_densities(cell->material_id(), values[q]);
+            if (wanted(prm, "electrons"))
+              computed[q][c++] = 1e-6 * np[0]; // m^-3 -> cm^-3
+            if (wanted(prm, "holes"))
+              computed[q][c++] = 1e-6 * np[1];
+            if (wanted(prm, "current density"))
+              {
+                const Tensor<1, dim> J =
+                  simulator.conduction_current_density(cell->material_id(), values[q], gradients[q]);
+                for (unsigned d = 0; d < dim; ++d)
+                  computed[q][c++] = 1e-4 * J[d]; // A/m^2 -> A/cm^2
+              }
           }
       }
 
@@ -101,6 +117,16 @@ namespace FerroStack
         if (wanted(prm, "polarization"))
           for (unsigned d = 0; d < dim; ++d)
             names.push_back("polarization [uC/cm^2]");
+        if (simulator.carriers())
+          {
+            if (wanted(prm, "electrons"))
+              names.push_back("electrons [cm^-3]");
+            if (wanted(prm, "holes"))
+              names.push_back("holes [cm^-3]");
+            if (wanted(prm, "current density"))
+              for (unsigned d = 0; d < dim; ++d)
+                names.push_back("current density [A/cm^2]");
+          }
         return names;
       }
 
@@ -110,11 +136,22 @@ namespace FerroStack
         std::vector<DataComponentInterpretation::DataComponentInterpretation> kinds;
         if (wanted(prm, "potential"))
           kinds.push_back(DataComponentInterpretation::component_is_scalar);
+        const auto vector = [&]() {
+          for (unsigned d = 0; d < dim; ++d)
+            kinds.push_back(dim == 1 ? DataComponentInterpretation::component_is_scalar :
+                                       DataComponentInterpretation::component_is_part_of_vector);
+        };
         for (const char *field : {"electric field", "polarization"})
           if (wanted(prm, field))
-            for (unsigned d = 0; d < dim; ++d)
-              kinds.push_back(dim == 1 ? DataComponentInterpretation::component_is_scalar :
-                                         DataComponentInterpretation::component_is_part_of_vector);
+            vector();
+        if (simulator.carriers())
+          {
+            for (const char *field : {"electrons", "holes"})
+              if (wanted(prm, field))
+                kinds.push_back(DataComponentInterpretation::component_is_scalar);
+            if (wanted(prm, "current density"))
+              vector();
+          }
         return kinds;
       }
 
@@ -145,11 +182,13 @@ namespace FerroStack
     const unsigned    rank = Utilities::MPI::this_mpi_process(comm);
     const unsigned    size = Utilities::MPI::n_mpi_processes(comm);
 
-    ElectrostaticFields<dim> fields(simulator);
+    SolutionFields<dim> fields(simulator);
     DataOut<dim>             data_out;
     data_out.attach_dof_handler(simulator.dofs());
     const bool any_point_field =
-      wanted(prm, "potential") || wanted(prm, "electric field") || wanted(prm, "polarization");
+      wanted(prm, "potential") || wanted(prm, "electric field") || wanted(prm, "polarization") ||
+      (simulator.carriers() &&
+       (wanted(prm, "electrons") || wanted(prm, "holes") || wanted(prm, "current density")));
     if (any_point_field)
       data_out.add_data_vector(simulator.ghosted_solution(), fields);
 

@@ -605,6 +605,61 @@ namespace FerroStack
   }
 
   template <int dim>
+  std::array<double, 2>
+  Simulator<dim>::carrier_densities(const unsigned layer, const Vector<double> &values) const
+  {
+    const SemiconductorModel &s = layer_semiconductor[layer];
+    if (!s.active)
+      return {{0., 0.}};
+    const unsigned c = carrier_component();
+    return {{s.electrons(values[0], values[c]) * scale.density,
+             s.holes(values[0], values[c + 1]) * scale.density}};
+  }
+
+  template <int dim>
+  Tensor<1, dim>
+  Simulator<dim>::conduction_current_density(const unsigned                     layer,
+                                             const Vector<double>              &values,
+                                             const std::vector<Tensor<1, dim>> &gradients) const
+  {
+    // J = -q mu_n n grad phi_n - q mu_p p grad phi_p (SemiconductorModel).
+    const SemiconductorModel &s = layer_semiconductor[layer];
+    Tensor<1, dim>            J;
+    if (!s.active)
+      return J;
+    const unsigned c      = carrier_component();
+    const double   factor = Constants::q * scale.density * scale.mobility * scale.potential / scale.length;
+    J = -factor * (s.mu_n * s.electrons(values[0], values[c]) * gradients[c] +
+                   s.mu_p * s.holes(values[0], values[c + 1]) * gradients[c + 1]);
+    return J;
+  }
+
+  template <int dim>
+  Tensor<1, dim>
+  Simulator<dim>::current_density_at_point(const Point<dim> &p) const
+  {
+    const unsigned n_components = fe_collection.n_components();
+    Tensor<1, dim> J;
+    double         found = 0;
+    const auto     cell  = GridTools::find_active_cell_around_point(MappingQ1<dim>(), dof_handler, p);
+    if (cell.first.state() == IteratorState::valid && cell.first->is_locally_owned())
+      {
+        Vector<double>              values(n_components);
+        std::vector<Tensor<1, dim>> gradients(n_components);
+        VectorTools::point_value(dof_handler, locally_relevant_solution, p, values);
+        VectorTools::point_gradient(dof_handler, locally_relevant_solution, p, gradients);
+        J     = conduction_current_density(cell.first->material_id(), values, gradients);
+        found = 1;
+      }
+    found = Utilities::MPI::sum(found, comm);
+    if (found == 0)
+      throw std::runtime_error("point outside the mesh");
+    for (unsigned d = 0; d < dim; ++d)
+      J[d] = Utilities::MPI::sum(J[d], comm) / found;
+    return J;
+  }
+
+  template <int dim>
   std::string
   Simulator<dim>::summary() const
   {

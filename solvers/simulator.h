@@ -203,6 +203,23 @@ namespace FerroStack
                     const Material               &m,
                     const dealii::Vector<double> &values) const;
 
+    /// Electron and hole densities [m^-3] in layer @p layer, given the
+    /// scaled solution values there (zero where no carriers live).
+    std::array<double, 2>
+    carrier_densities(const unsigned layer, const dealii::Vector<double> &values) const;
+
+    /// The conduction current density J_n + J_p [A/m^2] in layer @p layer,
+    /// given the scaled solution values and gradients there.
+    dealii::Tensor<1, dim>
+    conduction_current_density(const unsigned                             layer,
+                               const dealii::Vector<double>              &values,
+                               const std::vector<dealii::Tensor<1, dim>> &gradients) const;
+
+    /// The conduction current density [A/m^2] of the present solution at
+    /// @p p [nm] (evaluated on the owning rank and broadcast).
+    dealii::Tensor<1, dim>
+    current_density_at_point(const dealii::Point<dim> &p) const;
+
     /// Use a manufactured problem (tests); call before setup().
     void
     set_manufactured_solution(const ManufacturedSolution<dim> &mms);
