@@ -82,9 +82,16 @@ namespace FerroStack
 
     while (next_stop < stops.size())
       {
-        dt                 = std::min(dt, prm.max_step);
-        const double stop  = stops[next_stop];
-        const bool   snaps = t + dt >= stop - 1e-9 * dt;
+        dt                = std::min(dt, prm.max_step);
+        const double stop = stops[next_stop];
+        // Reach a stop without a sliver of a step: take it if it is within
+        // 10 % of the step (and of Max step), halve the distance if it is
+        // within two steps (a tiny step would turn round-off in Q into
+        // displacement current).
+        const auto reach = [&]() { return std::min(1.1 * dt, (1 + 1e-9) * prm.max_step); };
+        if (stop - t > reach() && stop - t < 2 * dt)
+          dt = 0.5 * (stop - t);
+        const bool snaps = stop - t <= reach();
         const double t_new = snaps ? stop : t + dt;
         dt                 = t_new - t;
 

@@ -166,3 +166,57 @@ TEST(Carriers, PnDiodeRecombinationRegimeHasIdealityTwo)
   EXPECT_GT(ideality, 1.75);
   EXPECT_LT(ideality, 2.0);
 }
+
+// A Schottky diode on lightly doped n-Si (phi_B = 0.7 eV, 1e16 cm^-3)
+// against thermionic emission (Sze, Physics of Semiconductor Devices, 3rd
+// ed., sec. 3.3) with the diffusion correction of Crowell and Sze's
+// thermionic-diffusion theory (Solid-State Electron. 9, 1035 (1966)):
+//   J = q N_c v_R exp(-phi_B/kT) (exp(V/V_T) - 1) / (1 + v_R / v_D),
+// v_R = A* T^2 / (q N_c) the emission velocity and v_D ~ mu E_max the
+// diffusion velocity at the interface field of the depletion approximation.
+// v_R / v_D is 5-8 % here; the formula approximates v_D, so 2 %.
+TEST(Carriers, SchottkyDiodeFollowsThermionicEmission)
+{
+  const double  T = 300, V_T = k_B * T / q, barrier = 0.7, A_star = 120e4, N_D = 1e22;
+  const Silicon si;
+  const auto    t = Testing::run_deck<1>("schottky", R"(subsection Stack
+  set Layers = n: Si: 500: 200
+  set Doping = n: donors 1e16
+  set Interface cell size = 0.2
+end
+subsection Contacts
+  set List = anode: bottom: schottky(0.7), cathode: top: ohmic
+end
+subsection Bias
+  set anode = PWL(0 0, 1000 0.3)
+end
+subsection Physics
+  set Polarization = off
+  set Carriers = true
+end
+subsection Time
+  set End time = 1000
+  set Initial step = 1
+  set Max step = 10
+end
+subsection Output
+  set Fields =
+end
+)");
+  const auto  &V = t["V_anode"], &I = t["I_anode"], &I_c = t["I_cathode"];
+  const double v_R  = A_star * T * T / (q * si.Nc);
+  const double V_bi = barrier - V_T * std::log(si.Nc / N_D);
+  unsigned     compared = 0;
+  for (std::size_t i = 0; i < V.size(); ++i)
+    {
+      EXPECT_LT(std::abs(I[i] + I_c[i]), 1e-9 * std::abs(I.back())) << "Kirchhoff at V = " << V[i];
+      if (V[i] < 0.05)
+        continue;
+      const double E_max = std::sqrt(2 * q * N_D * (V_bi - V[i] - V_T) / (si.eps * eps0));
+      const double v_D   = si.mu_n * E_max;
+      const double J     = A_star * T * T * std::exp(-barrier / V_T) * (std::exp(V[i] / V_T) - 1) / (1 + v_R / v_D);
+      EXPECT_NEAR(I[i] / J, 1., 0.02) << "V = " << V[i];
+      ++compared;
+    }
+  EXPECT_GE(compared, 5u);
+}
