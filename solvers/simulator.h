@@ -34,8 +34,13 @@ namespace FerroStack
   /**
    * A manufactured problem for verification: the solver then uses
    * @p permittivity (isotropic, scaled) instead of the materials', adds
-   * @p source to the charge density, and imposes @p exact on every contact.
-   * All three are in scaled units (lengths in nm, potential in kT/q).
+   * @p source to the charge density, and imposes @p exact on every contact
+   * (all its components: phi and, with carriers, phi_n, phi_p).
+   * With carriers, @p carrier_source (two components, G_n and G_p) adds a
+   * generation rate to the electron and hole continuity equations:
+   *   R_n = int mu_n n grad phi_n . grad v - (dn/dt + R - G_n) v,
+   *   R_p = int mu_p p grad phi_p . grad v + (dp/dt + R - G_p) v.
+   * All are in scaled units (lengths in nm, potential in kT/q, Scaling).
    */
   template <int dim>
   struct ManufacturedSolution
@@ -43,6 +48,7 @@ namespace FerroStack
     std::shared_ptr<dealii::Function<dim>> exact;
     std::shared_ptr<dealii::Function<dim>> source;
     std::shared_ptr<dealii::Function<dim>> permittivity;
+    std::shared_ptr<dealii::Function<dim>> carrier_source;
   };
 
   /// The iteration counts and timings of one solve, for run.log and benchmarks.
@@ -163,8 +169,15 @@ namespace FerroStack
 
     /// Advance from the present state by @p dt with the BDF formula @p time
     /// (Newton with line search); false if Newton fails.
+    /// @p max_iterations overrides `Solver/Newton max iterations` if > 0;
+    /// @p equilibrium_carriers holds the quasi-Fermi potentials fixed (a
+    /// nonlinear Poisson solve, the robust first stage of the initial state).
     bool
-    advance(const double t_new, const TimeDiscretization &time, SolveStatistics &stats);
+    advance(const double               t_new,
+            const TimeDiscretization &time,
+            SolveStatistics          &stats,
+            const unsigned            max_iterations       = 0,
+            const bool                equilibrium_carriers = false);
 
     /// The Gibbs energy of the present state [J/m^2 in 1D, J/m in 2D, J in
     /// 3D]: int_FE f_L(P) + (g/2)|grad P|^2 + int P . grad phi - (eps0 eps/2)|grad phi|^2,
@@ -172,6 +185,15 @@ namespace FerroStack
     /// contact potentials, so that TDGL at constant bias never increases it.
     double
     free_energy() const;
+
+    /**
+     * The state at t = 0 (P held at its initial value): with carriers, first
+     * the nonlinear Poisson problem with the carriers in equilibrium with
+     * their contacts (convex, robust from the neutral guess), then the full
+     * problem from there. Throws SolverError if Newton fails.
+     */
+    void
+    solve_initial_state(SolveStatistics &stats);
 
     /// Solve the steady problem for the contact voltages at time @p t [s].
     SolveStatistics
@@ -328,6 +350,8 @@ namespace FerroStack
     dealii::AffineConstraints<double> free_constraints;
     /// The above plus homogeneous Dirichlet values on contacts (Newton updates).
     dealii::AffineConstraints<double> update_constraints;
+    /// The above plus every quasi-Fermi dof (carriers held in equilibrium).
+    dealii::AffineConstraints<double> equilibrium_constraints;
 
     dealii::PETScWrappers::MPI::SparseMatrix jacobian;
     dealii::PETScWrappers::MPI::Vector       solution, locally_relevant_solution;
@@ -366,6 +390,10 @@ namespace FerroStack
     /// The quasi-Fermi components.
     dealii::ComponentMask
     carrier_mask() const;
+
+    /// Logarithmic damping of the potential updates (carriers).
+    void
+    damp_potential_update(dealii::PETScWrappers::MPI::Vector &du) const;
 
     /// The initial guess of phi in semiconductors: local charge neutrality.
     void

@@ -275,8 +275,13 @@ namespace FerroStack
                       dn_dt /= carrier_dt;
                       dp_dt /= carrier_dt;
                     }
-                  flux_n = carrier.mu_n * n_q_ * grad_phi_n[q];
-                  flux_p = carrier.mu_p * p_q * grad_phi_p[q];
+                  if (manufactured.carrier_source) // generation: -G in the storage terms
+                    {
+                      dn_dt -= manufactured.carrier_source->value(x, 0);
+                      dp_dt -= manufactured.carrier_source->value(x, 1);
+                    }
+                  flux_n = carrier.mu_n * (n_q_ + carrier.density_floor) * grad_phi_n[q];
+                  flux_p = carrier.mu_p * (p_q + carrier.density_floor) * grad_phi_p[q];
                 }
               const Tensor<1, dim> flux = PoissonTerms::flux(eps_r, grad_phi[q], P);
 
@@ -392,7 +397,7 @@ namespace FerroStack
                               value = carrier.mu_n * d_n * (grad_phi_n[q] * grad_v) -
                                       (mass_carrier * d_n + srh.dR_dn * d_n + srh.dR_dp * d_p) * v;
                               if (shape[j].field == ShapeInfo::Field::electrons)
-                                value += carrier.mu_n * n_q_ * (grad_u * grad_v);
+                                value += carrier.mu_n * (n_q_ + carrier.density_floor) * (grad_u * grad_v);
                               break;
                             }
                           case ShapeInfo::Field::holes:
@@ -402,7 +407,7 @@ namespace FerroStack
                               value = carrier.mu_p * d_p * (grad_phi_p[q] * grad_v) +
                                       (mass_carrier * d_p + srh.dR_dn * d_n + srh.dR_dp * d_p) * v;
                               if (shape[j].field == ShapeInfo::Field::holes)
-                                value += carrier.mu_p * p_q * (grad_u * grad_v);
+                                value += carrier.mu_p * (p_q + carrier.density_floor) * (grad_u * grad_v);
                               break;
                             }
                         }
@@ -602,24 +607,54 @@ namespace FerroStack
     return stats;
   }
 
+  /**
+   * Logarithmic damping of the potential-like components of a Newton update
+   * (phi, phi_n, phi_p, in units of kT/q): du -> sign(du) ln(1 + |du|). The
+   * densities are exponentials of these potentials, so a full step of many
+   * kT/q overflows or overshoots by orders of magnitude; damped, each step
+   * changes a density by at most a factor (1 + |du|), while small updates
+   * (the quadratic end phase) are unchanged to first order. P is left
+   * alone. (The potential damping of PISCES-type device simulators.)
+   */
+  template <int dim>
+  void
+  Simulator<dim>::damp_potential_update(PETScWrappers::MPI::Vector &du) const
+  {
+    for (const auto i : locally_owned_dofs)
+      if (!polarization_dofs.is_element(i))
+        {
+          const double value = du[i];
+          du[i]              = (value < 0 ? -1. : 1.) * std::log1p(std::abs(value));
+        }
+    du.compress(VectorOperation::insert);
+  }
+
   template <int dim>
   bool
-  Simulator<dim>::advance(const double t_new, const TimeDiscretization &time, SolveStatistics &stats)
+  Simulator<dim>::advance(const double              t_new,
+                          const TimeDiscretization &time,
+                          SolveStatistics          &stats,
+                          const unsigned            max_iterations,
+                          const bool                equilibrium_carriers)
   {
+    const AffineConstraints<double> &constraints =
+      equilibrium_carriers ? equilibrium_constraints : update_constraints;
     time_discretization = time;
     apply_contact_potentials(t_new);
     locally_relevant_solution = solution;
     Timer timer;
-    assemble(update_constraints, residual, true);
+    assemble(constraints, residual, true);
     stats.assembly_seconds += timer.wall_time();
     const double               initial_norm = residual.l2_norm();
     double                     norm         = initial_norm;
-    PETScWrappers::MPI::Vector trial(locally_owned_dofs, comm);
-    for (unsigned it = 0; it < prm.newton_max_iterations; ++it)
+    const unsigned n_iterations = max_iterations > 0 ? max_iterations : prm.newton_max_iterations;
+    for (unsigned it = 0; it < n_iterations; ++it)
       {
         timer.restart();
         stats.linear_iterations += solve_linear(residual, newton_update);
-        update_constraints.distribute(newton_update);
+        if (carriers())
+          damp_potential_update(newton_update);
+        constraints.distribute(newton_update);
         stats.solve_seconds += timer.wall_time();
         ++stats.newton_iterations;
 
@@ -635,12 +670,27 @@ namespace FerroStack
             solution.add(step, newton_update);
             locally_relevant_solution = solution;
             timer.restart();
-            assemble(update_constraints, residual, false);
+            assemble(constraints, residual, false);
             stats.assembly_seconds += timer.wall_time();
             new_norm  = residual.l2_norm();
             decreased = std::isfinite(new_norm) && new_norm < (1 - 1e-4 * step) * norm;
           }
         const double full_update = newton_update.linfty_norm();
+        if (!decreased && carriers() && full_update > 0.1)
+          {
+            // Far from the solution (damped updates of more than 0.1 kT/q),
+            // the residual norm is a poor merit function for exponential
+            // densities: take the damped step if it stays finite.
+            solution = start;
+            solution.add(1., newton_update);
+            locally_relevant_solution = solution;
+            assemble(constraints, residual, false);
+            new_norm  = residual.l2_norm();
+            step      = 1;
+            decreased = std::isfinite(new_norm);
+          }
+        if (getenv("FS_DEBUG"))
+          std::cerr << "  it " << it << " step " << step << " norm " << new_norm << " du " << full_update << "\n";
         if (!decreased)
           {
             // No descent: converged if the full Newton update is at round-off,
@@ -665,7 +715,7 @@ namespace FerroStack
         if (converged)
           return true;
         timer.restart();
-        assemble(update_constraints, residual, true);
+        assemble(constraints, residual, true);
         stats.assembly_seconds += timer.wall_time();
       }
     return false;

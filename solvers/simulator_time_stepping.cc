@@ -27,15 +27,24 @@ namespace FerroStack
    */
   template <int dim>
   void
+  Simulator<dim>::solve_initial_state(SolveStatistics &stats)
+  {
+    time_history = solution;
+    TimeDiscretization hold;
+    hold.mode           = TimeDiscretization::Mode::hold;
+    const unsigned many = std::max(200u, prm.newton_max_iterations);
+    if (carriers() && !advance(0, hold, stats, many, true))
+      throw SolverError("the initial equilibrium solve (t = 0, nonlinear Poisson) did not converge");
+    if (!advance(0, hold, stats, carriers() ? many : 0))
+      throw SolverError("the initial solve (t = 0) did not converge");
+  }
+
+  template <int dim>
+  void
   Simulator<dim>::run_transient(TerminalsWriter &terminals, OutputWriter<dim> &fields)
   {
     SolveStatistics totals;
-    // t = 0: the potential of the initial polarization, P held.
-    time_history = solution;
-    TimeDiscretization hold;
-    hold.mode = TimeDiscretization::Mode::hold;
-    if (!advance(0, hold, totals))
-      throw SolverError("the initial electrostatic solve (t = 0) did not converge");
+    solve_initial_state(totals);
 
     double P_scale = 0; // largest Ps of the ferroelectrics, scaled
     for (unsigned l = 0; l < stack->n_layers(); ++l)

@@ -39,6 +39,14 @@ namespace FerroStack
     /// Thermionic emission velocities A* T^2 / (q N_c,v), scaled by
     /// Scaling::length / Scaling::time (Schottky contacts).
     double emission_velocity_n = 0, emission_velocity_p = 0;
+    /**
+     * A density floor in the flux coefficients, mu (n + n_floor) grad phi_n:
+     * where a carrier is depleted to nothing (1e-40 of the scale in a wide-
+     * gap channel under a polarization charge), its quasi-Fermi potential is
+     * otherwise undetermined and the Jacobian singular to round-off. At
+     * 1e-3 cm^-3 the floor carries at most ~1e-10 A/m^2 at 1 V/10 nm.
+     */
+    double density_floor = 0;
 
     /// The model of @p m at @p scale's temperature (N_c, N_v ~ T^1.5 from
     /// their 300 K values); @p W_ref [eV] is the potential's reference.
@@ -68,6 +76,7 @@ namespace FerroStack
           s.n1                    = std::exp(ln_ni + trap_level);
           s.p1                    = std::exp(ln_ni - trap_level);
         }
+      s.density_floor = 1e3 / scale.density; // 1e-3 cm^-3
       // A* in A/(cm^2 K^2) -> A/(m^2 K^2); velocity in m/s, then scaled.
       const double T2 = scale.temperature * scale.temperature;
       const double velocity_scale = scale.length / scale.time;

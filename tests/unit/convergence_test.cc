@@ -112,7 +112,8 @@ end
     Simulator<dim>   simulator(prm, MPI_COMM_WORLD, log);
     simulator.set_manufactured_solution({std::make_shared<Exact<dim>>(),
                                          std::make_shared<Source<dim>>(),
-                                         std::make_shared<Permittivity<dim>>()});
+                                         std::make_shared<Permittivity<dim>>(),
+                                         nullptr});
     simulator.setup();
     simulator.solve_at(0);
     return simulator.manufactured_errors();
