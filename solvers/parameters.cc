@@ -148,6 +148,13 @@ namespace FerroStack
                         "left | right | front | back | top[x0,x1] | bottom[x0,x1] (x in nm) "
                         "| a Gmsh physical name. kind: ohmic | schottky(barrier_eV) | "
                         "metal(Au) (work function from the library) | gate(workfunction_eV).");
+      prm.declare_entry("Metal screening",
+                        "false",
+                        Patterns::Bool(),
+                        "Give metal(NAME) contacts the Thomas-Fermi screening of the library's "
+                        "`Screening length` (a Robin condition on the potential, so that the "
+                        "interface potential and a Schottky barrier follow the polarization "
+                        "charge); false: ideal metals, the potential fixed at the contact.");
       prm.leave_subsection();
 
       prm.enter_subsection("Bias");
@@ -671,6 +678,7 @@ namespace FerroStack
 
     prm.enter_subsection("Contacts");
     contacts = parse_contacts(deck, prm.get("List"), dimension, width, !mesh_file.empty(), materials);
+    metal_screening = prm.get_bool("Metal screening");
     prm.leave_subsection();
     for (const Contact &c : contacts)
       if (periodic_lateral && (c.side == Contact::Side::left || c.side == Contact::Side::right ||

@@ -52,6 +52,7 @@ namespace FerroStack
 
     // Contacts and their biases [V] vs [s]
     std::vector<Contact>            contacts;
+    bool                            metal_screening = false; ///< Contacts/Metal screening
     std::map<std::string, Waveform> bias;
 
     // Light

@@ -387,6 +387,18 @@ namespace FerroStack
           }
       }
     contact_voltage.assign(prm.contacts.size(), 0);
+    contact_phi.assign(prm.contacts.size(), 0);
+    // Metals with a Thomas-Fermi screening length: the potential drop
+    // sigma lambda / (eps0 eps_m) inside the metal (Robin condition).
+    contact_screening.assign(prm.contacts.size(), 0);
+    for (unsigned k = 0; k < prm.contacts.size(); ++k)
+      if (prm.metal_screening && prm.contacts[k].kind == Contact::Kind::metal)
+        {
+          const Material &metal  = prm.materials.get(prm.contacts[k].metal);
+          const double    length = metal.get("Screening length").value_or(0.);
+          if (length > 0)
+            contact_screening[k] = metal.permittivity[2] / length; // lengths in nm
+        }
   }
 
   template <int dim>
@@ -404,7 +416,7 @@ namespace FerroStack
   Simulator<dim>::dirichlet_mask(const unsigned k) const
   {
     std::vector<bool> mask(fe_collection.n_components(), false);
-    mask[0] = true;
+    mask[0] = contact_screening[k] == 0;
     if (carriers() && prm.contacts[k].kind == Contact::Kind::ohmic)
       mask[carrier_component()] = mask[carrier_component() + 1] = true;
     return ComponentMask(mask);
@@ -459,6 +471,7 @@ namespace FerroStack
             Vector<double> value(fe_collection.n_components());
             value    = contact_voltage[k];
             value[0] = contact_potential(k, t) / scale.potential;
+            contact_phi[k] = value[0];
             VectorTools::interpolate_boundary_values(dof_handler,
                                                      id,
                                                      Functions::ConstantFunction<dim>(value),

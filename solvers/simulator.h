@@ -334,6 +334,11 @@ namespace FerroStack
     std::vector<int>    contact_layer;
     std::vector<bool>   thermionic_contact;
     std::vector<double> contact_voltage;
+    /// Per contact: the conductance eps_m / lambda [1/nm, scaled] of a
+    /// metal with a finite screening length (0: ideal metal, phi fixed),
+    /// and the potential phi_c of its bulk (scaled) at the present time.
+    std::vector<double> contact_screening;
+    std::vector<double> contact_phi;
     /// The locally owned quasi-Fermi dofs (time-step error norm).
     dealii::IndexSet carrier_dofs;
     /// Per contact, the quasi-Fermi dofs on it (conduction currents).

@@ -97,6 +97,34 @@ namespace FerroStack
             }
         }
     }
+
+    /// The Robin term of a screening metal on one face: int G (phi - phi_c) v.
+    template <int dim>
+    void
+    add_screening(const FEFaceValues<dim>          &face_values,
+                  const FEValuesExtractors::Scalar &potential,
+                  const PETScWrappers::MPI::Vector &solution,
+                  const double                      conductance,
+                  const double                      phi_c,
+                  const std::vector<ShapeInfo>     &shape,
+                  Vector<double>                   &cell_residual,
+                  FullMatrix<double>               *cell_matrix)
+    {
+      std::vector<double> phi(face_values.n_quadrature_points);
+      face_values[potential].get_function_values(solution, phi);
+      for (const unsigned q : face_values.quadrature_point_indices())
+        for (unsigned i = 0; i < shape.size(); ++i)
+          {
+            if (!shape[i].is_potential())
+              continue;
+            const double v = face_values.shape_value(i, q) * face_values.JxW(q);
+            cell_residual(i) += conductance * (phi[q] - phi_c) * v;
+            if (cell_matrix != nullptr)
+              for (unsigned j = 0; j < shape.size(); ++j)
+                if (shape[j].is_potential())
+                  (*cell_matrix)(i, j) += conductance * face_values.shape_value(j, q) * v;
+          }
+    }
   } // namespace
 
   template <int dim>
@@ -438,27 +466,39 @@ namespace FerroStack
                             cell_matrix(i, j) += robin * face_values.shape_value(j, q) * w;
                     }
               });
-          // Thermionic emission at Schottky contacts (not in the terminal
-          // residual, whose contact sums are these fluxes).
-          if (has_nc && !terminal)
+          // Contact boundary terms (not in the terminal residual, whose
+          // contact sums are these fluxes): the Robin condition of a metal
+          // with a screening length, (eps grad phi - P) . nu = (eps_m/lambda)
+          // (phi_c - phi), and thermionic emission at Schottky contacts.
+          if (!terminal)
             for (const unsigned f : cell->face_indices())
               if (cell->face(f)->at_boundary())
                 for (unsigned k = 0; k < prm.contacts.size(); ++k)
-                  if (thermionic_contact[k] &&
+                  if ((contact_screening[k] > 0 || (has_nc && thermionic_contact[k])) &&
                       cell->face(f)->boundary_id() == StackMesh<dim>::contact_boundary_id(k))
                     {
                       hp_face_values.reinit(cell, f);
                       const FEFaceValues<dim> &face_values = hp_face_values.get_present_fe_values();
-                      add_thermionic_emission(face_values,
-                                              potential_field,
-                                              electron_field,
-                                              hole_field,
-                                              locally_relevant_solution,
-                                              carrier,
-                                              contact_voltage[k],
-                                              shape,
-                                              cell_residual,
-                                              with_jacobian ? &cell_matrix : nullptr);
+                      if (contact_screening[k] > 0)
+                        add_screening(face_values,
+                                      potential_field,
+                                      locally_relevant_solution,
+                                      contact_screening[k],
+                                      contact_phi[k],
+                                      shape,
+                                      cell_residual,
+                                      with_jacobian ? &cell_matrix : nullptr);
+                      if (has_nc && thermionic_contact[k])
+                        add_thermionic_emission(face_values,
+                                                potential_field,
+                                                electron_field,
+                                                hole_field,
+                                                locally_relevant_solution,
+                                                carrier,
+                                                contact_voltage[k],
+                                                shape,
+                                                cell_residual,
+                                                with_jacobian ? &cell_matrix : nullptr);
                     }
 
           cell->get_dof_indices(dof_indices);

@@ -50,6 +50,11 @@ namespace FerroStack
   {
     static const std::vector<MaterialKey> keys = {
       {"Work function", "eV", "Work function of an electrode material."},
+      {"Screening length",
+       "nm",
+       "Thomas-Fermi screening length of an electrode metal: its screening charge sits this far "
+       "inside the metal (with the metal's Permittivity), so that the interface potential, and "
+       "with it a Schottky barrier, follows the polarization charge (0 or unset: ideal metal)."},
       {"Band gap", "eV", "Band gap."},
       {"Electron affinity", "eV", "Electron affinity (vacuum level to conduction band edge)."},
       {"Effective DOS conduction", "cm^-3", "Effective density of states of the conduction band at 300 K."},
