@@ -315,7 +315,7 @@ namespace FerroStack
                           "direct",
                           Patterns::Selection("direct|gmres-amg"),
                           "Linear solver of the coupled TDGL + Poisson Newton steps: direct (MUMPS, "
-                          "robust) or gmres-amg (PETSc GMRES with a field-split phi | P block "
+                          "robust) or gmres-amg (PETSc GMRES with a field-split phi | P | carriers block "
                           "Gauss-Seidel preconditioner, one BoomerAMG V-cycle per block, for large "
                           "meshes). Poisson alone always uses CG + BoomerAMG.");
         prm.declare_entry("Newton max iterations",

@@ -453,7 +453,7 @@ namespace FerroStack
                  const std::vector<double> &charges,
                  const std::vector<double> &currents) const;
 
-    /// GMRES + field-split (phi | P) BoomerAMG for the TDGL Jacobian.
+    /// GMRES + field-split (phi | P | carriers) BoomerAMG for the coupled Jacobian.
     unsigned
     solve_field_split(dealii::PETScWrappers::MPI::Vector &r, dealii::PETScWrappers::MPI::Vector &du);
 

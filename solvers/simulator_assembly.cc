@@ -541,9 +541,10 @@ namespace FerroStack
 
   /**
    * GMRES on the whole Jacobian with a field-split preconditioner (PETSc
-   * PCFIELDSPLIT, block Gauss-Seidel over phi then P) and one BoomerAMG
-   * V-cycle per block: each block is a scalar elliptic (Poisson) or
-   * mass + Laplacian (TDGL) operator, which AMG handles mesh-independently,
+   * PCFIELDSPLIT, block Gauss-Seidel over phi, P, then the carriers) and one
+   * BoomerAMG V-cycle per block: each block is a scalar elliptic (Poisson),
+   * mass + Laplacian (TDGL) or variable-coefficient diffusion (continuity in
+   * quasi-Fermi form) operator, which AMG handles mesh-independently,
    * while AMG on the interleaved coupled matrix does not. deal.II 9.4 has no
    * wrapper for field splits, so this uses PETSc's C API on its matrices.
    */
@@ -551,12 +552,25 @@ namespace FerroStack
   unsigned
   Simulator<dim>::solve_field_split(PETScWrappers::MPI::Vector &r, PETScWrappers::MPI::Vector &du)
   {
-    std::vector<PetscInt> phi_indices, P_indices;
+    // The fields present: phi, then P, then the carriers (phi_n, phi_p).
+    std::vector<std::string>           names   = {"phi"};
+    std::vector<std::vector<PetscInt>> indices = {{}};
+    if (dynamic_polarization())
+      {
+        names.push_back("P");
+        indices.emplace_back();
+      }
+    if (carriers())
+      {
+        names.push_back("carriers");
+        indices.emplace_back();
+      }
+    const unsigned carrier_split = names.size() - 1;
     for (const auto i : locally_owned_dofs)
-      (polarization_dofs.is_element(i) ? P_indices : phi_indices).push_back(i);
-    IS phi_set, P_set;
-    ISCreateGeneral(comm, phi_indices.size(), phi_indices.data(), PETSC_COPY_VALUES, &phi_set);
-    ISCreateGeneral(comm, P_indices.size(), P_indices.data(), PETSC_COPY_VALUES, &P_set);
+      indices[polarization_dofs.is_element(i) ? 1 : carrier_dofs.is_element(i) ? carrier_split : 0].push_back(i);
+    std::vector<IS> sets(names.size());
+    for (unsigned f = 0; f < names.size(); ++f)
+      ISCreateGeneral(comm, indices[f].size(), indices[f].data(), PETSC_COPY_VALUES, &sets[f]);
 
     KSP ksp;
     KSPCreate(comm, &ksp);
@@ -568,12 +582,12 @@ namespace FerroStack
     PC pc;
     KSPGetPC(ksp, &pc);
     PCSetType(pc, PCFIELDSPLIT);
-    PCFieldSplitSetIS(pc, "phi", phi_set);
-    PCFieldSplitSetIS(pc, "P", P_set);
+    for (unsigned f = 0; f < names.size(); ++f)
+      PCFieldSplitSetIS(pc, names[f].c_str(), sets[f]);
     PCFieldSplitSetType(pc, PC_COMPOSITE_MULTIPLICATIVE);
-    for (const char *field : {"phi", "P"})
+    for (const std::string &field : names)
       {
-        const std::string prefix = std::string("-ferrostack_fieldsplit_") + field;
+        const std::string prefix = "-ferrostack_fieldsplit_" + field;
         PetscOptionsSetValue(nullptr, (prefix + "_ksp_type").c_str(), "preonly");
         PetscOptionsSetValue(nullptr, (prefix + "_pc_type").c_str(), "hypre");
         PetscOptionsSetValue(nullptr, (prefix + "_pc_hypre_type").c_str(), "boomeramg");
@@ -585,8 +599,8 @@ namespace FerroStack
     KSPGetIterationNumber(ksp, &iterations);
     KSPGetConvergedReason(ksp, &reason);
     KSPDestroy(&ksp);
-    ISDestroy(&phi_set);
-    ISDestroy(&P_set);
+    for (IS &set : sets)
+      ISDestroy(&set);
     du.compress(VectorOperation::insert);
     if (reason < 0)
       throw SolverError("GMRES with the field-split AMG preconditioner did not converge (PETSc reason " +
