@@ -149,10 +149,23 @@ namespace FerroStack
     equilibrium_constraints.clear();
     equilibrium_constraints.reinit(locally_relevant_dofs);
     equilibrium_constraints.merge(update_constraints);
+    // Every locally relevant quasi-Fermi dof (DoFTools::extract_dofs only
+    // knows the locally owned ones; the ghosts must be constrained alike).
     if (carriers())
-      for (const auto i : DoFTools::extract_dofs(dof_handler, carrier_mask()) & locally_relevant_dofs)
-        if (!equilibrium_constraints.is_constrained(i))
-          equilibrium_constraints.add_line(i);
+      {
+        std::vector<types::global_dof_index> indices;
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if ((cell->is_locally_owned() || cell->is_ghost()) && has_carriers(cell))
+            {
+              const FiniteElement<dim> &fe = cell->get_fe();
+              indices.resize(fe.n_dofs_per_cell());
+              cell->get_dof_indices(indices);
+              for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
+                if (fe.system_to_component_index(i).first >= carrier_component() &&
+                    !equilibrium_constraints.is_constrained(indices[i]))
+                  equilibrium_constraints.add_line(indices[i]);
+            }
+      }
     equilibrium_constraints.close();
 
     DynamicSparsityPattern dsp(locally_relevant_dofs);
@@ -186,7 +199,27 @@ namespace FerroStack
     // its exact solution: it verifies the discretization, not the damping.
     if (carriers() && manufactured.exact)
       {
-        VectorTools::interpolate(dof_handler, *manufactured.exact, solution);
+        // At the support points of each (FE_Q) shape function; written out
+        // rather than VectorTools::interpolate, which with FE_Nothing and
+        // a distributed vector misses dofs owned across a partition.
+        MappingQ1<dim>                       mapping;
+        std::vector<types::global_dof_index> indices;
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned() || cell->is_ghost())
+            {
+              const FiniteElement<dim> &fe = cell->get_fe();
+              indices.resize(fe.n_dofs_per_cell());
+              cell->get_dof_indices(indices);
+              for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
+                if (locally_owned_dofs.is_element(indices[i]))
+                  {
+                    const auto       base = fe.system_to_base_index(i);
+                    const Point<dim> x    = mapping.transform_unit_to_real_cell(
+                      cell, fe.base_element(base.first.first).unit_support_point(base.second));
+                    solution(indices[i]) = manufactured.exact->value(x, fe.system_to_component_index(i).first);
+                  }
+            }
+        solution.compress(VectorOperation::insert);
         locally_relevant_solution = solution;
       }
     setup_seconds = timer.wall_time();
