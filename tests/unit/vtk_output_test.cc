@@ -97,3 +97,84 @@ end
     }
   EXPECT_EQ(mat->GetRange()[1], 0.);
 }
+
+// Through a switching transient of a ferroelectric-semiconductor channel
+// (In2Se3 on a gate oxide, the gate swept through the coercive field, P
+// reversing), every written electron and hole density is finite and
+// positive, and the carrier fields of deck-spec.md are there with their
+// units. (Quasi-Fermi unknowns make densities positive by construction;
+// this checks that nothing on the way, a damped Newton step, a cut step, the
+// output, breaks it.)
+TEST(Output, CarrierDensitiesStayPositiveThroughSwitching)
+{
+  const std::string deck = R"(
+subsection Stack
+  set Layers = ox: Al2O3: 5 : 3, ch: In2Se3: 12 : 6
+  set Width = 40
+  set Lateral cells = 8
+  set Doping = ch: donors 1e17
+end
+subsection Contacts
+  set List = gate: bottom: gate(4.6), source: top[0,8]: ohmic, drain: top[32,40]: ohmic
+end
+subsection Bias
+  set gate = PWL(0 0, 1e-4 -4, 3e-4 4)
+  set drain = DC 0.1
+end
+subsection Physics
+  set Polarization = dynamic
+  set Carriers = true
+end
+subsection Initial polarization
+  set Value = 0, -1
+end
+subsection Time
+  set End time = 3e-4
+  set Initial step = 1e-9
+  set Max step = 5e-6
+  set Tolerance = 1e-3
+end
+subsection Output
+  set Fields every = 2.5e-5
+  set Fields = polarization, electrons, holes, current density
+end
+)";
+  const auto        t   = Testing::run_deck<2>("vtk_carriers", deck);
+  const std::string dir = Testing::scratch_directory() + "/vtk_carriers_out";
+  // The polarization did reverse: from down to up.
+  EXPECT_LT(t["P_ch_z"].front(), 0.);
+  EXPECT_GT(t["P_ch_z"].back(), 0.);
+  if (Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) != 0)
+    return;
+  unsigned frames = 0;
+  for (unsigned k = 0;; ++k)
+    {
+      char name[64];
+      std::snprintf(name, sizeof(name), "/solution-%05u.pvtu", k);
+      if (!std::ifstream(dir + name))
+        break;
+      auto reader = vtkSmartPointer<vtkXMLPUnstructuredGridReader>::New();
+      reader->SetFileName((dir + name).c_str());
+      reader->Update();
+      vtkPointData *points = reader->GetOutput()->GetPointData();
+      for (const char *field : {"electrons [cm^-3]", "holes [cm^-3]"})
+        {
+          vtkDataArray *values = points->GetArray(field);
+          ASSERT_NE(values, nullptr) << field;
+          for (vtkIdType i = 0; i < values->GetNumberOfTuples(); ++i)
+            {
+              const double v = values->GetTuple1(i);
+              EXPECT_TRUE(std::isfinite(v)) << field << " frame " << k;
+              // Zero in the oxide (no carriers there; its cells' copies of
+              // the interface points too), positive in the channel above.
+              double x[3];
+              reader->GetOutput()->GetPoint(i, x);
+              if (x[1] > 5 + 1e-6)
+                EXPECT_GT(v, 0.) << field << " frame " << k << " point " << i;
+            }
+        }
+      ASSERT_NE(points->GetArray("current density [A/cm^2]"), nullptr);
+      ++frames;
+    }
+  EXPECT_GE(frames, 12u);
+}
