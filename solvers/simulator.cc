@@ -20,6 +20,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -199,28 +200,10 @@ namespace FerroStack
     // its exact solution: it verifies the discretization, not the damping.
     if (carriers() && manufactured.exact)
       {
-        // At the support points of each (FE_Q) shape function; written out
-        // rather than VectorTools::interpolate, which with FE_Nothing and
-        // a distributed vector misses dofs owned across a partition.
-        MappingQ1<dim>                       mapping;
-        std::vector<types::global_dof_index> indices;
-        for (const auto &cell : dof_handler.active_cell_iterators())
-          if (cell->is_locally_owned() || cell->is_ghost())
-            {
-              const FiniteElement<dim> &fe = cell->get_fe();
-              indices.resize(fe.n_dofs_per_cell());
-              cell->get_dof_indices(indices);
-              for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
-                if (locally_owned_dofs.is_element(indices[i]))
-                  {
-                    const auto       base = fe.system_to_base_index(i);
-                    const Point<dim> x    = mapping.transform_unit_to_real_cell(
-                      cell, fe.base_element(base.first.first).unit_support_point(base.second));
-                    solution(indices[i]) = manufactured.exact->value(x, fe.system_to_component_index(i).first);
-                  }
-            }
-        solution.compress(VectorOperation::insert);
-        locally_relevant_solution = solution;
+        set_at_support_points([](const auto &) { return true; },
+                              [&](const auto &, const Point<dim> &x, const unsigned c) -> std::optional<double> {
+                                return manufactured.exact->value(x, c);
+                              });
       }
     setup_seconds = timer.wall_time();
   }
@@ -312,34 +295,53 @@ namespace FerroStack
 
   template <int dim>
   void
-  Simulator<dim>::interpolate_initial_polarization()
+  Simulator<dim>::set_at_support_points(
+    const std::function<bool(const typename DoFHandler<dim>::active_cell_iterator &)> &cells,
+    const std::function<std::optional<double>(const typename DoFHandler<dim>::active_cell_iterator &,
+                                              const Point<dim> &,
+                                              unsigned)>                             &value)
   {
-    // P at the support points of each P shape function (all P elements are
-    // FE_Q), from the deck's initial state, in scaled units.
+    // Every element is FE_Q (or FE_Nothing), so a dof's value is the field
+    // at its support point. Ghost cells too: a locally owned dof may sit
+    // only on cells another rank owns (VectorTools::interpolate with
+    // FE_Nothing and a distributed vector misses those).
     MappingQ1<dim>                       mapping;
     std::vector<types::global_dof_index> indices;
     for (const auto &cell : dof_handler.active_cell_iterators())
-      if ((cell->is_locally_owned() || cell->is_ghost()) && has_polarization(cell))
+      if ((cell->is_locally_owned() || cell->is_ghost()) && cells(cell))
         {
           const FiniteElement<dim> &fe = cell->get_fe();
-          const Material           &m  = stack->material(cell->material_id());
           indices.resize(fe.n_dofs_per_cell());
           cell->get_dof_indices(indices);
           for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
             {
-              const unsigned component = fe.system_to_component_index(i).first;
-              if (component == 0 || component > dim || !locally_owned_dofs.is_element(indices[i]))
+              if (!locally_owned_dofs.is_element(indices[i]))
                 continue;
               const auto       base = fe.system_to_base_index(i);
               const Point<dim> x    = mapping.transform_unit_to_real_cell(
                 cell, fe.base_element(base.first.first).unit_support_point(base.second));
-              solution(indices[i]) = initial_polarization.value(x, m)[component - 1] / scale.polarization;
+              if (const auto v = value(cell, x, fe.system_to_component_index(i).first))
+                solution(indices[i]) = *v;
             }
         }
     solution.compress(VectorOperation::insert);
     // Periodic and hanging-node partners must carry their master's value.
     free_constraints.distribute(solution);
     locally_relevant_solution = solution;
+  }
+
+  template <int dim>
+  void
+  Simulator<dim>::interpolate_initial_polarization()
+  {
+    // P from the deck's initial state, in scaled units.
+    set_at_support_points([&](const auto &cell) { return has_polarization(cell); },
+                          [&](const auto &cell, const Point<dim> &x, const unsigned c) -> std::optional<double> {
+                            if (c == 0 || c > dim)
+                              return std::nullopt;
+                            return initial_polarization.value(x, stack->material(cell->material_id()))[c - 1] /
+                                   scale.polarization;
+                          });
   }
 
   template <int dim>
@@ -461,22 +463,14 @@ namespace FerroStack
   {
     // phi at each vertex of a semiconductor cell from n - p = N_D - N_A; the
     // quasi-Fermi potentials start at 0 (equilibrium with grounded contacts).
-    std::vector<types::global_dof_index> indices;
-    for (const auto &cell : dof_handler.active_cell_iterators())
-      if (cell->is_locally_owned() && has_carriers(cell))
-        {
-          const Layer &layer = stack->layer(cell->material_id());
-          const double N     = (layer.donors - layer.acceptors) * 1e6 / scale.density;
-          const double phi0  = layer_semiconductor[cell->material_id()].neutral_potential(N);
-          const FiniteElement<dim> &fe = cell->get_fe();
-          indices.resize(fe.n_dofs_per_cell());
-          cell->get_dof_indices(indices);
-          for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
-            if (fe.system_to_component_index(i).first == 0 && locally_owned_dofs.is_element(indices[i]))
-              solution(indices[i]) = phi0;
-        }
-    solution.compress(VectorOperation::insert);
-    locally_relevant_solution = solution;
+    set_at_support_points([&](const auto &cell) { return has_carriers(cell); },
+                          [&](const auto &cell, const Point<dim> &, const unsigned c) -> std::optional<double> {
+                            if (c != 0)
+                              return std::nullopt;
+                            const Layer &layer = stack->layer(cell->material_id());
+                            const double N     = (layer.donors - layer.acceptors) * 1e6 / scale.density;
+                            return layer_semiconductor[cell->material_id()].neutral_potential(N);
+                          });
   }
 
   template <int dim>

@@ -22,6 +22,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -437,6 +438,16 @@ namespace FerroStack
                                 const std::function<void(const dealii::FEFaceValues<dim> &,
                                                          const std::vector<dealii::Tensor<1, dim>> &,
                                                          double)>                            &action) const;
+
+    /// Set the locally owned dofs of the cells @p cells selects to @p value
+    /// (cell, support point [nm], component), where it has one; then make
+    /// constrained partners consistent.
+    void
+    set_at_support_points(
+      const std::function<bool(const typename dealii::DoFHandler<dim>::active_cell_iterator &)> &cells,
+      const std::function<std::optional<double>(const typename dealii::DoFHandler<dim>::active_cell_iterator &,
+                                                const dealii::Point<dim> &,
+                                                unsigned)>                                     &value);
 
     /// Interpolate the deck's initial polarization into the P unknowns.
     void
