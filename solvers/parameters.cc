@@ -155,6 +155,13 @@ namespace FerroStack
                         "`Screening length` (a Robin condition on the potential, so that the "
                         "interface potential and a Schottky barrier follow the polarization "
                         "charge); false: ideal metals, the potential fixed at the contact.");
+      prm.declare_entry("Image force lowering",
+                        "false",
+                        Patterns::Bool(),
+                        "Lower the barriers of thermionic contacts (schottky, metal on a "
+                        "semiconductor) by the image force, sqrt(q F / (4 pi eps_s)) with F the "
+                        "interface field (Sze, sec. 3.2.4); the given barrier is then the "
+                        "zero-field one. false: barriers independent of the field.");
       prm.leave_subsection();
 
       prm.enter_subsection("Bias");
@@ -678,7 +685,8 @@ namespace FerroStack
 
     prm.enter_subsection("Contacts");
     contacts = parse_contacts(deck, prm.get("List"), dimension, width, !mesh_file.empty(), materials);
-    metal_screening = prm.get_bool("Metal screening");
+    metal_screening      = prm.get_bool("Metal screening");
+    image_force_lowering = prm.get_bool("Image force lowering");
     prm.leave_subsection();
     for (const Contact &c : contacts)
       if (periodic_lateral && (c.side == Contact::Side::left || c.side == Contact::Side::right ||

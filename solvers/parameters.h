@@ -53,6 +53,7 @@ namespace FerroStack
     // Contacts and their biases [V] vs [s]
     std::vector<Contact>            contacts;
     bool                            metal_screening = false; ///< Contacts/Metal screening
+    bool image_force_lowering = false; ///< Contacts/Image force lowering
     std::map<std::string, Waveform> bias;
 
     // Light

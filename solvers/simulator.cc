@@ -434,6 +434,13 @@ namespace FerroStack
           if (length > 0)
             contact_screening[k] = metal.permittivity[2] / length; // lengths in nm
         }
+    // Image-force lowering: Delta = sqrt(q F / (4 pi eps0 eps_s)), scaled by
+    // V_T with F in V_T / L: Delta^2 = F q / (4 pi eps0 eps_s L V_T), and
+    // q / (eps0 L V_T) = 1 / (density L^3) in Scaling's units.
+    contact_image_force.assign(prm.contacts.size(), 0);
+    for (unsigned k = 0; k < prm.contacts.size(); ++k)
+      if (prm.image_force_lowering && thermionic_contact[k])
+        contact_image_force[k] = 1. / (4 * numbers::PI * scale.density * std::pow(scale.length, 3));
   }
 
   template <int dim>
@@ -614,29 +621,50 @@ namespace FerroStack
 
   namespace
   {
-    /// All solution components at @p p, from the rank that owns the point.
+    /// All solution components at a point (and their gradients, if asked
+    /// for) and the material there, from the rank that owns the point.
     template <int dim>
-    Vector<double>
-    values_at(const DoFHandler<dim>            &dofs,
+    struct PointSample
+    {
+      Vector<double>              values;
+      std::vector<Tensor<1, dim>> gradients;
+      types::material_id          material = 0;
+    };
+
+    template <int dim>
+    PointSample<dim>
+    sample_at(const DoFHandler<dim>            &dofs,
               const PETScWrappers::MPI::Vector &u,
               const Point<dim>                 &p,
-              const MPI_Comm                    comm)
+              const MPI_Comm                    comm,
+              const bool                        with_gradients = false)
     {
-      const unsigned n_components = dofs.get_fe_collection().n_components();
-      Vector<double> value(n_components);
-      double         found = 0;
-      const auto     cell  = GridTools::find_active_cell_around_point(MappingQ1<dim>(), dofs, p);
+      const unsigned   n_components = dofs.get_fe_collection().n_components();
+      PointSample<dim> sample;
+      sample.values.reinit(n_components);
+      sample.gradients.resize(with_gradients ? n_components : 0);
+      double     found    = 0;
+      unsigned   material = 0;
+      const auto cell     = GridTools::find_active_cell_around_point(MappingQ1<dim>(), dofs, p);
       if (cell.first.state() == IteratorState::valid && cell.first->is_locally_owned())
         {
-          VectorTools::point_value(dofs, u, p, value);
-          found = 1;
+          VectorTools::point_value(dofs, u, p, sample.values);
+          if (with_gradients)
+            VectorTools::point_gradient(dofs, u, p, sample.gradients);
+          material = cell.first->material_id();
+          found    = 1;
         }
+      // A point on a partition boundary is found by each rank that owns a
+      // cell around it: average (the solution is continuous there).
       found = Utilities::MPI::sum(found, comm);
       if (found == 0)
         throw std::runtime_error("point outside the mesh");
       for (unsigned c = 0; c < n_components; ++c)
-        value[c] = Utilities::MPI::sum(value[c], comm) / found;
-      return value;
+        sample.values[c] = Utilities::MPI::sum(sample.values[c], comm) / found;
+      for (Tensor<1, dim> &g : sample.gradients)
+        g = Utilities::MPI::sum(g, comm) / found;
+      sample.material = Utilities::MPI::max(material, comm);
+      return sample;
     }
   } // namespace
 
@@ -644,14 +672,14 @@ namespace FerroStack
   double
   Simulator<dim>::potential_at(const Point<dim> &p) const
   {
-    return values_at(dof_handler, locally_relevant_solution, p, comm)[0] * scale.potential;
+    return sample_at(dof_handler, locally_relevant_solution, p, comm).values[0] * scale.potential;
   }
 
   template <int dim>
   Tensor<1, dim>
   Simulator<dim>::polarization_at_point(const Point<dim> &p) const
   {
-    const Vector<double> v = values_at(dof_handler, locally_relevant_solution, p, comm);
+    const Vector<double> v = sample_at(dof_handler, locally_relevant_solution, p, comm).values;
     Tensor<1, dim>       P;
     if (dynamic_polarization())
       for (unsigned d = 0; d < dim; ++d)
@@ -693,25 +721,8 @@ namespace FerroStack
   Tensor<1, dim>
   Simulator<dim>::current_density_at_point(const Point<dim> &p) const
   {
-    const unsigned n_components = fe_collection.n_components();
-    Tensor<1, dim> J;
-    double         found = 0;
-    const auto     cell  = GridTools::find_active_cell_around_point(MappingQ1<dim>(), dof_handler, p);
-    if (cell.first.state() == IteratorState::valid && cell.first->is_locally_owned())
-      {
-        Vector<double>              values(n_components);
-        std::vector<Tensor<1, dim>> gradients(n_components);
-        VectorTools::point_value(dof_handler, locally_relevant_solution, p, values);
-        VectorTools::point_gradient(dof_handler, locally_relevant_solution, p, gradients);
-        J     = conduction_current_density(cell.first->material_id(), values, gradients);
-        found = 1;
-      }
-    found = Utilities::MPI::sum(found, comm);
-    if (found == 0)
-      throw std::runtime_error("point outside the mesh");
-    for (unsigned d = 0; d < dim; ++d)
-      J[d] = Utilities::MPI::sum(J[d], comm) / found;
-    return J;
+    const PointSample<dim> sample = sample_at(dof_handler, locally_relevant_solution, p, comm, true);
+    return conduction_current_density(sample.material, sample.values, sample.gradients);
   }
 
   template <int dim>

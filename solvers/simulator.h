@@ -340,6 +340,10 @@ namespace FerroStack
     /// and the potential phi_c of its bulk (scaled) at the present time.
     std::vector<double> contact_screening;
     std::vector<double> contact_phi;
+    /// Per contact: q / (4 pi eps0 L V_T) (scaled) where the barriers of a
+    /// thermionic contact see image-force lowering (Contacts/Image force
+    /// lowering), else 0; divided by the layer's permittivity at the face.
+    std::vector<double> contact_image_force;
     /// The locally owned quasi-Fermi dofs (time-step error norm).
     dealii::IndexSet carrier_dofs;
     /// Per contact, the quasi-Fermi dofs on it (conduction currents).

@@ -48,7 +48,10 @@ namespace FerroStack
     /**
      * Thermionic emission on one Schottky face (SemiconductorModel): the
      * electron continuity residual loses the outflow v_n (n - n_eq), the hole
-     * residual gains v_p (p - p_eq) (Simulator's sign convention).
+     * residual gains v_p (p - p_eq) (Simulator's sign convention). With
+     * @p image_force > 0 (q / (4 pi eps0 L V_T), scaled) the barriers are
+     * lowered by the interface field F = -grad phi . nu, with the layer's
+     * permittivity along the normal, eps_nu = sum_d eps_d nu_d^2.
      */
     template <int dim>
     void
@@ -59,18 +62,32 @@ namespace FerroStack
                             const PETScWrappers::MPI::Vector &solution,
                             const SemiconductorModel     &carrier,
                             const double                  V,
+                            const double                  image_force,
+                            const Tensor<1, dim>         &eps_r,
                             const std::vector<ShapeInfo> &shape,
                             Vector<double>               &cell_residual,
                             FullMatrix<double>           *cell_matrix)
     {
-      const unsigned      n_q = face_values.n_quadrature_points;
-      std::vector<double> phi(n_q), phi_n(n_q), phi_p(n_q);
+      const unsigned              n_q = face_values.n_quadrature_points;
+      std::vector<double>         phi(n_q), phi_n(n_q), phi_p(n_q);
+      std::vector<Tensor<1, dim>> grad_phi(n_q);
       face_values[potential].get_function_values(solution, phi);
+      face_values[potential].get_function_gradients(solution, grad_phi);
       face_values[electrons].get_function_values(solution, phi_n);
       face_values[holes].get_function_values(solution, phi_p);
       for (unsigned q = 0; q < n_q; ++q)
         {
-          const auto   e   = carrier.thermionic_emission(phi[q], phi_n[q], phi_p[q], V);
+          const Tensor<1, dim> &normal = face_values.normal_vector(q);
+          double                beta   = 0;
+          if (image_force > 0)
+            {
+              double eps_normal = 0;
+              for (unsigned d = 0; d < dim; ++d)
+                eps_normal += eps_r[d] * normal[d] * normal[d];
+              beta = image_force / eps_normal;
+            }
+          const double F   = -grad_phi[q] * normal;
+          const auto   e   = carrier.thermionic_emission(phi[q], phi_n[q], phi_p[q], V, F, beta);
           const double JxW = face_values.JxW(q);
           for (unsigned i = 0; i < shape.size(); ++i)
             {
@@ -87,7 +104,14 @@ namespace FerroStack
                   const double u = face_values.shape_value(j, q);
                   double       d = 0;
                   if (shape[j].is_potential())
-                    d = electron ? -e.dflux_n_dphi : e.dflux_p_dphi;
+                    {
+                      // d F / d phi_j = -grad u_j . nu
+                      const double dF = -(face_values.shape_grad(j, q) * normal);
+                      d = electron ? -(e.dflux_n_dphi * u + e.dflux_n_dF * dF) :
+                                     e.dflux_p_dphi * u + e.dflux_p_dF * dF;
+                      (*cell_matrix)(i, j) += d * v;
+                      continue;
+                    }
                   else if (electron && shape[j].field == ShapeInfo::Field::electrons)
                     d = -e.dflux_n_dphi_n;
                   else if (hole && shape[j].field == ShapeInfo::Field::holes)
@@ -164,7 +188,10 @@ namespace FerroStack
                                 q_collection,
                                 update_values | update_gradients | update_quadrature_points |
                                   update_JxW_values);
-    hp::FEFaceValues<dim> hp_face_values(fe_collection, face_q_collection, update_values | update_JxW_values);
+    hp::FEFaceValues<dim> hp_face_values(fe_collection,
+                                         face_q_collection,
+                                         update_values | update_gradients | update_normal_vectors |
+                                           update_JxW_values);
     FullMatrix<double>    cell_matrix;
     Vector<double>        cell_residual;
     std::vector<types::global_dof_index> dof_indices;
@@ -252,6 +279,7 @@ namespace FerroStack
           Tensor<1, dim>            eps_r;
           for (unsigned d = 0; d < dim; ++d)
             eps_r[d] = material.permittivity[d == dim - 1 ? 2 : d];
+          const Tensor<1, dim> material_permittivity = eps_r; // eps_r may be manufactured below
           const double        rho_doping = doping_factor * (layer.donors - layer.acceptors);
           const LandauEnergy &landau     = layer_landau[cell->material_id()];
           // TDGL coefficients, scaled: mass eps0/Gamma [s], gradient g eps0/L^2.
@@ -496,6 +524,8 @@ namespace FerroStack
                                                 locally_relevant_solution,
                                                 carrier,
                                                 contact_voltage[k],
+                                                contact_image_force[k],
+                                                material_permittivity,
                                                 shape,
                                                 cell_residual,
                                                 with_jacobian ? &cell_matrix : nullptr);
