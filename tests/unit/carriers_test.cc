@@ -190,6 +190,45 @@ TEST(Carriers, PnDiodeRecombinationRegimeHasIdealityTwo)
   EXPECT_LT(ideality, 2.0);
 }
 
+namespace
+{
+  /// A 1D Schottky diode: 500 nm n-Si (donors [cm^-3]) between a 0.7 eV
+  /// Schottky anode and an ohmic cathode, the anode swept slowly to V_end.
+  std::string
+  schottky_diode_deck(const std::string &donors, const double V_end, const double max_step, const bool image_force)
+  {
+    return R"(subsection Stack
+  set Layers = n: Si: 500: 200
+  set Doping = n: donors )" +
+           donors + R"(
+  set Interface cell size = 0.2
+end
+subsection Contacts
+  set List = anode: bottom: schottky(0.7), cathode: top: ohmic
+  set Image force lowering = )" +
+           (image_force ? "true" : "false") + R"(
+end
+subsection Bias
+  set anode = PWL(0 0, 1000 )" +
+           number(V_end) + R"()
+end
+subsection Physics
+  set Polarization = off
+  set Carriers = true
+end
+subsection Time
+  set End time = 1000
+  set Initial step = 1
+  set Max step = )" +
+           number(max_step) + R"(
+end
+subsection Output
+  set Fields =
+end
+)";
+  }
+} // namespace
+
 // A Schottky diode on lightly doped n-Si (phi_B = 0.7 eV, 1e16 cm^-3)
 // against thermionic emission (Sze, Physics of Semiconductor Devices, 3rd
 // ed., sec. 3.3) with the diffusion correction of Crowell and Sze's
@@ -202,30 +241,7 @@ TEST(Carriers, SchottkyDiodeFollowsThermionicEmission)
 {
   const double  T = 300, V_T = k_B * T / q, barrier = 0.7, A_star = 120e4, N_D = 1e22;
   const Silicon si;
-  const auto    t = Testing::run_deck<1>("schottky", R"(subsection Stack
-  set Layers = n: Si: 500: 200
-  set Doping = n: donors 1e16
-  set Interface cell size = 0.2
-end
-subsection Contacts
-  set List = anode: bottom: schottky(0.7), cathode: top: ohmic
-end
-subsection Bias
-  set anode = PWL(0 0, 1000 0.3)
-end
-subsection Physics
-  set Polarization = off
-  set Carriers = true
-end
-subsection Time
-  set End time = 1000
-  set Initial step = 1
-  set Max step = 10
-end
-subsection Output
-  set Fields =
-end
-)");
+  const auto    t = Testing::run_deck<1>("schottky", schottky_diode_deck("1e16", 0.3, 10, false));
   const auto  &V = t["V_anode"], &I = t["I_anode"], &I_c = t["I_cathode"];
   const double v_R  = A_star * T * T / (q * si.Nc);
   const double V_bi = barrier - V_T * std::log(si.Nc / N_D);
@@ -258,36 +274,8 @@ TEST(Carriers, ImageForceLoweringFollowsSchottkyLaw)
 {
   const double  T = 300, V_T = k_B * T / q, barrier = 0.7, N_D = 1e23;
   const Silicon si;
-  const auto    deck = [](const bool lowering) {
-    return std::string(R"(subsection Stack
-  set Layers = n: Si: 500: 200
-  set Doping = n: donors 1e17
-  set Interface cell size = 0.2
-end
-subsection Contacts
-  set List = anode: bottom: schottky(0.7), cathode: top: ohmic
-  set Image force lowering = )") +
-           (lowering ? "true" : "false") + R"(
-end
-subsection Bias
-  set anode = PWL(0 0, 1000 -3)
-end
-subsection Physics
-  set Polarization = off
-  set Carriers = true
-end
-subsection Time
-  set End time = 1000
-  set Initial step = 1
-  set Max step = 50
-end
-subsection Output
-  set Fields =
-end
-)";
-  };
-  const auto   plain = Testing::run_deck<1>("schottky_plain", deck(false));
-  const auto   lower = Testing::run_deck<1>("schottky_image_force", deck(true));
+  const auto   plain = Testing::run_deck<1>("schottky_plain", schottky_diode_deck("1e17", -3, 50, false));
+  const auto   lower = Testing::run_deck<1>("schottky_image_force", schottky_diode_deck("1e17", -3, 50, true));
   const double V_bi  = barrier - V_T * std::log(si.Nc / N_D);
   const auto  &V = lower["V_anode"], &I = lower["I_anode"], &I_c = lower["I_cathode"];
   const auto  &V0 = plain["V_anode"], &I0 = plain["I_anode"];
