@@ -6,6 +6,7 @@
 // Columns: x, y, z (nm), then every point array; vectors as name_0, name_1, ...
 // It reads through VTK's XML readers, the ones ParaView uses.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -19,12 +20,24 @@
 int
 main(int argc, char **argv)
 {
+  const std::string usage = "usage: ferrostack-vtu2csv FILE.pvtu|FILE.vtu > FILE.csv\n";
+  if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h"))
+    {
+      std::cout << usage;
+      return 0;
+    }
   if (argc != 2)
     {
-      std::cerr << "usage: ferrostack-vtu2csv FILE.pvtu|FILE.vtu > FILE.csv\n";
+      std::cerr << usage;
       return 2;
     }
-  const std::string    file = argv[1];
+  const std::string file = argv[1];
+  // Checked here: VTK's readers would print a pipeline dump instead.
+  if (!std::ifstream(file))
+    {
+      std::cerr << "ferrostack-vtu2csv: cannot open " << file << "\n";
+      return 1;
+    }
   vtkUnstructuredGrid *grid = nullptr;
   auto                 p    = vtkSmartPointer<vtkXMLPUnstructuredGridReader>::New();
   auto                 s    = vtkSmartPointer<vtkXMLUnstructuredGridReader>::New();
