@@ -615,12 +615,20 @@ namespace FerroStack
     for (unsigned f = 0; f < names.size(); ++f)
       PCFieldSplitSetIS(pc, names[f].c_str(), sets[f]);
     PCFieldSplitSetType(pc, PC_COMPOSITE_MULTIPLICATIVE);
+    // Defaults for each block, unless the user set them (PETSC_OPTIONS,
+    // e.g. "-ferrostack_fieldsplit_carriers_pc_type lu" to study a block).
+    const auto set_default = [](const std::string &name, const char *value) {
+      PetscBool present = PETSC_FALSE;
+      PetscOptionsHasName(nullptr, nullptr, name.c_str(), &present);
+      if (!present)
+        PetscOptionsSetValue(nullptr, name.c_str(), value);
+    };
     for (const std::string &field : names)
       {
         const std::string prefix = "-ferrostack_fieldsplit_" + field;
-        PetscOptionsSetValue(nullptr, (prefix + "_ksp_type").c_str(), "preonly");
-        PetscOptionsSetValue(nullptr, (prefix + "_pc_type").c_str(), "hypre");
-        PetscOptionsSetValue(nullptr, (prefix + "_pc_hypre_type").c_str(), "boomeramg");
+        set_default(prefix + "_ksp_type", "preonly");
+        set_default(prefix + "_pc_type", "hypre");
+        set_default(prefix + "_pc_hypre_type", "boomeramg");
       }
     KSPSetFromOptions(ksp);
     KSPSolve(ksp, r, du);
