@@ -740,7 +740,6 @@ namespace FerroStack
     const double               initial_norm = residual.l2_norm();
     double                     norm         = initial_norm;
     const unsigned n_iterations = max_iterations > 0 ? max_iterations : prm.newton_max_iterations;
-    const PETScWrappers::MPI::Vector start_of_step = solution;
     for (unsigned it = 0; it < n_iterations; ++it)
       {
         timer.restart();
@@ -750,10 +749,9 @@ namespace FerroStack
           }
         catch (const SolverError &)
           {
-            // A Krylov breakdown is a failed Newton step: the time stepper
+            // A Krylov breakdown is a failed Newton step, like the other
+            // failures below: the time stepper restores the step's start and
             // cuts the step (and reports it if that does not help).
-            solution                  = start_of_step;
-            locally_relevant_solution = solution;
             return false;
           }
         if (carriers())
