@@ -74,6 +74,15 @@ namespace
     }
   };
 
+  /// The solver's current unit in 1D, q N0 mu0 V_T / L (Scaling: N0 = eps0
+  /// V_T / (q L^2), mu0 = 1 cm^2/Vs, L = 1 nm; 5.9e8 A/m^2 at 300 K). The
+  /// round-off floor of the terminal-current sum (Kirchhoff) is ~1e-13 of it.
+  double
+  current_unit_1d(const double V_T)
+  {
+    return q * (eps0 * V_T / (q * 1e-18)) * 1e-4 * V_T / 1e-9;
+  }
+
   /// A 1D silicon pn diode, 1 um + 1 um, N_A = N_D = 1e17 cm^-3, ohmic
   /// contacts, swept slowly so that the displacement current is negligible.
   std::string
@@ -158,9 +167,8 @@ TEST(Carriers, PnDiodeFollowsIdealDiodeLaw)
   // round-off level is ~1e-13 of the solver's current unit q N0 mu0 V_T / L
   // (5.9e8 A/m^2 in 1D, Scaling): allow 1e-12 of it, plus 1e-9 of the
   // largest current. Measured: 1.2e-4 A/m^2 at most.
-  const double current_unit = q * (eps0 * V_T / (q * 1e-18)) * 1e-4 * V_T / 1e-9;
   for (std::size_t i = 0; i < V.size(); ++i)
-    EXPECT_LT(std::abs(I[i] + I_c[i]), 1e-9 * I_max + 1e-12 * current_unit) << "Kirchhoff at V = " << V[i];
+    EXPECT_LT(std::abs(I[i] + I_c[i]), 1e-9 * I_max + 1e-12 * current_unit_1d(V_T)) << "Kirchhoff at V = " << V[i];
 }
 
 // Recombination in the depletion region dominates at low forward bias when
@@ -291,12 +299,11 @@ TEST(Carriers, ImageForceLoweringFollowsSchottkyLaw)
   // Kirchhoff to the residual floor, as in PnDiodeFollowsIdealDiodeLaw
   // (1e-12 of the solver's current unit, 5.9e8 A/m^2 in 1D): the reverse
   // currents here are only ~1 A/m^2. Measured: 7e-8 A/m^2 at most.
-  const double current_unit = q * (eps0 * V_T / (q * 1e-18)) * 1e-4 * V_T / 1e-9;
-  unsigned     compared     = 0;
-  double       worst        = 0;
+  unsigned compared = 0;
+  double   worst    = 0;
   for (std::size_t i = 0; i < V.size(); ++i)
     {
-      EXPECT_LT(std::abs(I[i] + I_c[i]), 1e-12 * current_unit) << "Kirchhoff at V = " << V[i];
+      EXPECT_LT(std::abs(I[i] + I_c[i]), 1e-12 * current_unit_1d(V_T)) << "Kirchhoff at V = " << V[i];
       if (V[i] > -0.5)
         continue;
       const double E_max = std::sqrt(2 * q * N_D * (V_bi - V[i] - V_T) / (si.eps * eps0));
