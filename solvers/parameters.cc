@@ -315,9 +315,11 @@ namespace FerroStack
                           "Relative residual reduction of the Krylov solver "
                           "[1].");
         prm.declare_entry("Newton tolerance",
-                          "1e-10",
+                          "1e-12",
                           Patterns::Double(0),
-                          "Relative residual reduction of Newton's method [1].");
+                          "Newton has converged when every field's residual is below this "
+                          "times its natural size, the norm of the magnitudes of the terms "
+                          "of its equation (the round-off scale of that residual) [1].");
         prm.declare_entry("Linear solver",
                           "direct",
                           Patterns::Selection("direct|gmres-amg"),

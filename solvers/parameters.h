@@ -109,7 +109,7 @@ namespace FerroStack
     // Discretization and solver
     unsigned degree                  = 1;
     double   linear_tolerance        = 1e-10; ///< relative
-    double   newton_tolerance        = 1e-10; ///< relative residual
+    double   newton_tolerance        = 1e-12; ///< residual relative to its natural size
     unsigned newton_max_iterations   = 20;
     bool     iterative_linear_solver = false; ///< TDGL: GMRES + AMG instead of MUMPS
 

@@ -36,8 +36,27 @@ namespace FerroStack
       , scale(prm.temperature)
       , initial_polarization(prm)
   {
-    electron_field = FEValuesExtractors::Scalar(carrier_component());
-    hole_field     = FEValuesExtractors::Scalar(carrier_component() + 1);
+    // The fields, in the order of the FESystem's components.
+    fields.declare("potential", 1, "kT/q");
+    if (dynamic_polarization())
+      fields.declare("polarization", dim, "eps0 kT/(q nm)");
+    if (carriers())
+      {
+        fields.declare("electrons", 1, "kT/q (quasi-Fermi potential)");
+        fields.declare("holes", 1, "kT/q (quasi-Fermi potential)");
+      }
+    potential_field = fields.scalar("potential");
+    if (dynamic_polarization())
+      polarization_field = fields.vector("polarization");
+    if (carriers())
+      {
+        electron_field = fields.scalar("electrons");
+        hole_field     = fields.scalar("holes");
+      }
+    std::vector<std::string> names;
+    for (unsigned f = 0; f < fields.n_fields(); ++f)
+      names.push_back(fields.field(f).name);
+    newton_criterion = std::make_unique<NewtonConvergence>(names, prm.newton_tolerance, 1e-15);
   }
 
   template <int dim>
@@ -77,6 +96,11 @@ namespace FerroStack
     setup_finite_elements();
     dof_handler.distribute_dofs(fe_collection);
     locally_owned_dofs = dof_handler.locally_owned_dofs();
+    fields.distribute(dof_handler);
+    field_counts.clear();
+    for (unsigned f = 0; f < fields.n_fields(); ++f)
+      field_counts.push_back(double(fields.owned_dofs(f).n_elements()));
+    MPI_Allreduce(MPI_IN_PLACE, field_counts.data(), field_counts.size(), MPI_DOUBLE, MPI_SUM, comm);
     DoFTools::extract_locally_relevant_dofs(dof_handler, locally_relevant_dofs);
 
     // Constraints shared by the residual used for the contact charges and
@@ -187,6 +211,7 @@ namespace FerroStack
     solution.reinit(locally_owned_dofs, comm);
     time_history.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
     residual.reinit(locally_owned_dofs, comm);
+    residual_reference.reinit(locally_owned_dofs, comm);
     newton_update.reinit(locally_owned_dofs, comm);
     locally_relevant_solution.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
     for (auto &state : history_states)
@@ -843,7 +868,7 @@ namespace FerroStack
       row.push_back(free_energy());
     for (const double v : row)
       if (!std::isfinite(v))
-        throw SolverError("non-finite terminal quantity at t = " + std::to_string(t) +
+        throw SolverError("non-finite terminal quantity at t = " + format_number(t) +
                           " s; the files hold the last good state");
     return row;
   }

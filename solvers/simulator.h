@@ -13,10 +13,12 @@
 #include <deal.II/lac/petsc_vector.h>
 
 #include <meshes/stack_mesh.h>
+#include <physics/field_registry.h>
 #include <physics/ferroelectric/initial_polarization.h>
 #include <physics/ferroelectric/landau.h>
 #include <physics/transport/semiconductor_model.h>
 #include <solvers/parameters.h>
+#include <solvers/newton_convergence.h>
 #include <solvers/run_log.h>
 #include <solvers/units.h>
 
@@ -158,7 +160,14 @@ namespace FerroStack
     unsigned
     carrier_component() const
     {
-      return dynamic_polarization() ? 1 + dim : 1;
+      return fields.component("electrons");
+    }
+
+    /// The fields of this problem, by name (FieldRegistry).
+    const FieldRegistry<dim> &
+    field_registry() const
+    {
+      return fields;
     }
 
     /// The carrier model of layer @p l (inactive where no carriers live).
@@ -323,9 +332,16 @@ namespace FerroStack
     dealii::hp::QCollection<dim>             q_collection;
     dealii::hp::QCollection<dim - 1>         face_q_collection;
     dealii::DoFHandler<dim>                  dof_handler;
-    const dealii::FEValuesExtractors::Scalar potential_field{0};
-    const dealii::FEValuesExtractors::Vector polarization_field{1};
-    dealii::FEValuesExtractors::Scalar       electron_field{1}, hole_field{2};
+    /// The fields (potential; polarization with TDGL; electrons and holes
+    /// with carriers), their components and their dofs.
+    FieldRegistry<dim>                 fields;
+    dealii::FEValuesExtractors::Scalar potential_field;
+    dealii::FEValuesExtractors::Vector polarization_field;
+    dealii::FEValuesExtractors::Scalar electron_field, hole_field;
+    /// The Newton criterion (NewtonConvergence) and each field's number of
+    /// unknowns (its absolute floor scales with it).
+    std::unique_ptr<NewtonConvergence> newton_criterion;
+    std::vector<double>                field_counts;
     /// Carrier statistics per layer (Physics/Carriers).
     std::vector<SemiconductorModel> layer_semiconductor;
     /// The work function [eV] of the metal whose Fermi level is phi = 0.
@@ -366,6 +382,10 @@ namespace FerroStack
     dealii::PETScWrappers::MPI::SparseMatrix jacobian;
     dealii::PETScWrappers::MPI::Vector       solution, locally_relevant_solution;
     dealii::PETScWrappers::MPI::Vector       residual, newton_update;
+    /// The sizes of the terms of each residual row (NewtonConvergence).
+    dealii::PETScWrappers::MPI::Vector residual_reference;
+    /// The state a line search starts from.
+    dealii::PETScWrappers::MPI::Vector line_search_start;
     /// BDF history sum_k a_k P^(n-k) (k >= 1), ghosted; see TimeDiscretization.
     dealii::PETScWrappers::MPI::Vector                            time_history;
     TimeDiscretization                                            time_discretization;
@@ -380,11 +400,26 @@ namespace FerroStack
 
     /// Assemble R(u) with @p constraints into @p r and, if asked, the
     /// Jacobian; without the contacts' boundary fluxes if @p terminal.
+    /// With @p reference, also the magnitudes of every term of each row.
     void
     assemble(const dealii::AffineConstraints<double> &constraints,
              dealii::PETScWrappers::MPI::Vector      &r,
              const bool                               with_jacobian,
-             const bool                               terminal = false);
+             const bool                               terminal  = false,
+             dealii::PETScWrappers::MPI::Vector      *reference = nullptr);
+
+    /// Per-field norms of the present residual.
+    FieldNorms
+    residual_norms() const;
+
+    /// Whether the residual with per-field norms @p norms (and the present
+    /// reference) satisfies the Newton criterion.
+    bool
+    newton_converged(const FieldNorms &norms) const;
+
+    /// The per-field residual and reference norms, for messages.
+    std::string
+    newton_report(const FieldNorms &norms) const;
 
     /// Whether @p cell carries P unknowns / quasi-Fermi unknowns.
     bool

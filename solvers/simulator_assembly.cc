@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include <petscksp.h>
 
@@ -66,6 +67,7 @@ namespace FerroStack
                             const Tensor<1, dim>         &eps_r,
                             const std::vector<ShapeInfo> &shape,
                             Vector<double>               &cell_residual,
+                            Vector<double>               &cell_reference,
                             FullMatrix<double>           *cell_matrix)
     {
       const unsigned              n_q = face_values.n_quadrature_points;
@@ -97,6 +99,7 @@ namespace FerroStack
                 continue;
               const double v = face_values.shape_value(i, q) * JxW;
               cell_residual(i) += electron ? -e.flux_n * v : e.flux_p * v;
+              cell_reference(i) += std::abs((electron ? e.flux_n : e.flux_p) * v);
               if (cell_matrix == nullptr)
                 continue;
               for (unsigned j = 0; j < shape.size(); ++j)
@@ -132,6 +135,7 @@ namespace FerroStack
                   const double                      phi_c,
                   const std::vector<ShapeInfo>     &shape,
                   Vector<double>                   &cell_residual,
+                  Vector<double>                   &cell_reference,
                   FullMatrix<double>               *cell_matrix)
     {
       std::vector<double> phi(face_values.n_quadrature_points);
@@ -143,6 +147,7 @@ namespace FerroStack
               continue;
             const double v = face_values.shape_value(i, q) * face_values.JxW(q);
             cell_residual(i) += conductance * (phi[q] - phi_c) * v;
+            cell_reference(i) += conductance * (std::abs(phi[q]) + std::abs(phi_c)) * std::abs(v);
             if (cell_matrix != nullptr)
               for (unsigned j = 0; j < shape.size(); ++j)
                 if (shape[j].is_potential())
@@ -178,9 +183,12 @@ namespace FerroStack
   Simulator<dim>::assemble(const AffineConstraints<double> &constraints,
                            PETScWrappers::MPI::Vector      &r,
                            const bool                       with_jacobian,
-                           const bool                       terminal)
+                           const bool                       terminal,
+                           PETScWrappers::MPI::Vector      *reference)
   {
     r = 0;
+    if (reference != nullptr)
+      *reference = 0;
     if (with_jacobian)
       jacobian = 0;
 
@@ -193,7 +201,7 @@ namespace FerroStack
                                          update_values | update_gradients | update_normal_vectors |
                                            update_JxW_values);
     FullMatrix<double>    cell_matrix;
-    Vector<double>        cell_residual;
+    Vector<double>        cell_residual, cell_reference;
     std::vector<types::global_dof_index> dof_indices;
     std::vector<Tensor<1, dim>>          grad_phi, grad_phi_n, grad_phi_p;
     std::vector<Tensor<1, dim>>          P_values, P_history;
@@ -201,6 +209,12 @@ namespace FerroStack
     std::vector<double>                  phi, phi_n, phi_p;
     std::array<std::vector<double>, 3>   old_phi, old_phi_n, old_phi_p; // history states 0, 1
     std::vector<ShapeInfo>               shape;
+    // Per component, the gradient of the interpolant with the magnitudes of
+    // the nodal values and shape gradients, sum_j |U_j| |grad u_j|: the size
+    // of a gradient before the cancellation between nodes (whose round-off
+    // the Newton criterion's reference must cover).
+    Vector<double>                            local_values;
+    std::vector<std::vector<Tensor<1, dim>>>  abs_gradient(fields.n_components());
 
     // Charge density from doping [C/m^3], scaled; frozen P [C/m^2], scaled.
     const double doping_factor = Constants::q * 1e6 / scale.charge_density;
@@ -224,6 +238,7 @@ namespace FerroStack
 
           cell_matrix.reinit(n, n);
           cell_residual.reinit(n);
+          cell_reference.reinit(n);
           dof_indices.resize(n);
           grad_phi.resize(n_q);
           fe_values[potential_field].get_function_gradients(locally_relevant_solution, grad_phi);
@@ -259,6 +274,31 @@ namespace FerroStack
                     fe_values[hole_field].get_function_values(history_states[s], old_phi_p[s]);
                   }
             }
+          if (reference != nullptr)
+            {
+              local_values.reinit(n);
+              cell->get_dof_values(locally_relevant_solution, local_values);
+              for (auto &g : abs_gradient)
+                g.assign(n_q, Tensor<1, dim>());
+              for (unsigned j = 0; j < n; ++j)
+                {
+                  const double U = std::abs(local_values(j));
+                  auto        &g = abs_gradient[fe.system_to_component_index(j).first];
+                  for (unsigned q = 0; q < n_q; ++q)
+                    for (unsigned d = 0; d < dim; ++d)
+                      g[q][d] += U * std::abs(fe_values.shape_grad(j, q)[d]);
+                }
+            }
+          // The round-off of a gradient term: 64 machine epsilons of its
+          // nodal sums, weighted so that rtol * reference stays above it.
+          const double round_off = std::min(1., 64 * std::numeric_limits<double>::epsilon() / prm.newton_tolerance);
+          const auto   abs_dot   = [&](const unsigned c, const unsigned q, const Tensor<1, dim> &grad_v) {
+            double sum = 0;
+            if (reference != nullptr)
+              for (unsigned d = 0; d < dim; ++d)
+                sum += abs_gradient[c][q][d] * std::abs(grad_v[d]);
+            return round_off * sum;
+          };
           shape.resize(n);
           for (unsigned i = 0; i < n; ++i)
             {
@@ -291,8 +331,9 @@ namespace FerroStack
                                      (scale.length * scale.length);
             }
 
-          cell_matrix   = 0;
-          cell_residual = 0;
+          cell_matrix    = 0;
+          cell_residual  = 0;
+          cell_reference = 0;
           for (unsigned q = 0; q < n_q; ++q)
             {
               const Point<dim> &x   = fe_values.quadrature_point(q);
@@ -308,6 +349,9 @@ namespace FerroStack
 
               // Carriers: densities, recombination, time derivatives (scaled).
               double                            n_q_ = 0, p_q = 0, dn_dt = 0, dp_dt = 0, mass_carrier = 0;
+              // The sizes of the terms of each row without cancellation (the
+              // Newton criterion's reference residual, NewtonConvergence).
+              double rho_size = std::abs(rho), n_size = 0, p_size = 0;
               SemiconductorModel::Recombination srh;
               Tensor<1, dim>                    flux_n, flux_p; // mu n grad phi_n, mu p grad phi_p
               if (has_nc)
@@ -315,26 +359,39 @@ namespace FerroStack
                   n_q_ = carrier.electrons(phi[q], phi_n[q]);
                   p_q  = carrier.holes(phi[q], phi_p[q]);
                   rho += p_q - n_q_;
+                  rho_size += p_q + n_q_;
                   srh = carrier.recombination(n_q_, p_q);
+                  n_size = p_size = std::abs(srh.R);
                   if (transient)
                     {
                       mass_carrier = time_discretization.a0 / carrier_dt;
                       dn_dt        = time_discretization.a0 * n_q_;
                       dp_dt        = time_discretization.a0 * p_q;
+                      double n_storage = std::abs(dn_dt), p_storage = std::abs(dp_dt);
                       const double a[2] = {time_discretization.a1, time_discretization.a2};
                       for (unsigned s = 0; s < 2; ++s)
                         if (a[s] != 0)
                           {
-                            dn_dt += a[s] * carrier.electrons(old_phi[s][q], old_phi_n[s][q]);
-                            dp_dt += a[s] * carrier.holes(old_phi[s][q], old_phi_p[s][q]);
+                            const double n_old = a[s] * carrier.electrons(old_phi[s][q], old_phi_n[s][q]);
+                            const double p_old = a[s] * carrier.holes(old_phi[s][q], old_phi_p[s][q]);
+                            dn_dt += n_old;
+                            dp_dt += p_old;
+                            n_storage += std::abs(n_old);
+                            p_storage += std::abs(p_old);
                           }
+                      n_size += n_storage / carrier_dt;
+                      p_size += p_storage / carrier_dt;
                       dn_dt /= carrier_dt;
                       dp_dt /= carrier_dt;
                     }
                   if (manufactured.carrier_source) // generation: -G in the storage terms
                     {
-                      dn_dt -= manufactured.carrier_source->value(x, 0);
-                      dp_dt -= manufactured.carrier_source->value(x, 1);
+                      const double G_n = manufactured.carrier_source->value(x, 0);
+                      const double G_p = manufactured.carrier_source->value(x, 1);
+                      dn_dt -= G_n;
+                      dp_dt -= G_p;
+                      n_size += std::abs(G_n);
+                      p_size += std::abs(G_p);
                     }
                   flux_n = carrier.mu_n * (n_q_ + carrier.density_floor) * grad_phi_n[q];
                   flux_p = carrier.mu_p * (p_q + carrier.density_floor) * grad_phi_p[q];
@@ -342,7 +399,7 @@ namespace FerroStack
               const Tensor<1, dim> flux = PoissonTerms::flux(eps_r, grad_phi[q], P);
 
               // TDGL driving force per P direction (Landau axes: x = 0, z = dim-1).
-              Tensor<1, dim>                       force;
+              Tensor<1, dim>                       force, force_size;
               std::array<std::array<double, 2>, 2> H                = {{{{0, 0}}, {{0, 0}}}};
               double                               time_coefficient = 0;
               if (has_P)
@@ -355,6 +412,8 @@ namespace FerroStack
                       // Hold P at its present value: R_P = mass (P - P_hold).
                       time_coefficient = 1.;
                       force            = P - P_history[q];
+                      for (unsigned d = 0; d < dim; ++d)
+                        force_size[d] = std::abs(P[d]) + std::abs(P_history[q][d]);
                     }
                   else
                     {
@@ -362,11 +421,22 @@ namespace FerroStack
                         force[0] = g[0];
                       force[dim - 1] += g[1];
                       force += grad_phi[q]; // -E
+                      // The Landau force's size without the cancellation at
+                      // the minimum: |d2f/dP2 P| (2 |alpha| Ps at Ps).
+                      if (dim > 1)
+                        force_size[0] = std::abs(H[0][0] * P[0]);
+                      force_size[dim - 1] += std::abs(H[1][1] * P[dim - 1]);
+                      for (unsigned d = 0; d < dim; ++d)
+                        force_size[d] += std::abs(grad_phi[q][d]) +
+                                         (reference != nullptr ? round_off * abs_gradient[0][q][d] : 0.);
                       if (transient)
                         {
                           time_coefficient = mass * time_discretization.a0 / time_discretization.dt;
                           force +=
                             mass / time_discretization.dt * (time_discretization.a0 * P + P_history[q]);
+                          for (unsigned d = 0; d < dim; ++d)
+                            force_size[d] += mass / time_discretization.dt *
+                                             (std::abs(time_discretization.a0 * P[d]) + std::abs(P_history[q][d]));
                         }
                     }
                 }
@@ -402,19 +472,42 @@ namespace FerroStack
                     {
                       case ShapeInfo::Field::potential:
                         cell_residual(i) += (flux * grad_v - rho * v) * JxW;
+                        {
+                          double eps_size = 0;
+                          if (reference != nullptr)
+                            for (unsigned d = 0; d < dim; ++d)
+                              eps_size += std::abs(eps_r[d]) * abs_gradient[0][q][d] * std::abs(grad_v[d]);
+                          cell_reference(i) += (std::abs(flux * grad_v) + round_off * eps_size +
+                                                std::abs(P * grad_v) + rho_size * std::abs(v)) *
+                                               JxW;
+                        }
                         break;
                       case ShapeInfo::Field::polarization:
                         {
-                          const unsigned a = shape[i].direction;
-                          cell_residual(i) +=
-                            (force[a] * v + (hold ? 0. : gradient_coefficient * (grad_P[q][a] * grad_v))) * JxW;
+                          const unsigned a        = shape[i].direction;
+                          const double   gradient = hold ? 0. : gradient_coefficient * (grad_P[q][a] * grad_v);
+                          cell_residual(i) += (force[a] * v + gradient) * JxW;
+                          cell_reference(i) +=
+                            (force_size[a] * std::abs(v) + std::abs(gradient) +
+                             (hold ? 0. : gradient_coefficient * abs_dot(polarization_field.first_vector_component + a, q, grad_v))) *
+                            JxW;
                           break;
                         }
                       case ShapeInfo::Field::electrons:
                         cell_residual(i) += (flux_n * grad_v - (dn_dt + srh.R) * v) * JxW;
+                        cell_reference(i) += (std::abs(flux_n * grad_v) +
+                                              carrier.mu_n * (n_q_ + carrier.density_floor) *
+                                                abs_dot(carrier_component(), q, grad_v) +
+                                              n_size * std::abs(v)) *
+                                             JxW;
                         break;
                       case ShapeInfo::Field::holes:
                         cell_residual(i) += (flux_p * grad_v + (dp_dt + srh.R) * v) * JxW;
+                        cell_reference(i) += (std::abs(flux_p * grad_v) +
+                                              carrier.mu_p * (p_q + carrier.density_floor) *
+                                                abs_dot(carrier_component() + 1, q, grad_v) +
+                                              p_size * std::abs(v)) *
+                                             JxW;
                         break;
                     }
                   if (!with_jacobian)
@@ -488,6 +581,7 @@ namespace FerroStack
                         continue;
                       const double w = face_values.shape_value(i, q) * face_values.JxW(q);
                       cell_residual(i) += robin * face_P[q][shape[i].direction] * w;
+                      cell_reference(i) += std::abs(robin * face_P[q][shape[i].direction] * w);
                       if (with_jacobian)
                         for (unsigned j = 0; j < n; ++j)
                           if (shape[j].is_polarization() && shape[j].direction == shape[i].direction)
@@ -515,6 +609,7 @@ namespace FerroStack
                                       contact_phi[k],
                                       shape,
                                       cell_residual,
+                                      cell_reference,
                                       with_jacobian ? &cell_matrix : nullptr);
                       if (has_nc && thermionic_contact[k])
                         add_thermionic_emission(face_values,
@@ -528,6 +623,7 @@ namespace FerroStack
                                                 material_permittivity,
                                                 shape,
                                                 cell_residual,
+                                                cell_reference,
                                                 with_jacobian ? &cell_matrix : nullptr);
                     }
 
@@ -536,8 +632,12 @@ namespace FerroStack
             constraints.distribute_local_to_global(cell_matrix, cell_residual, dof_indices, jacobian, r);
           else
             constraints.distribute_local_to_global(cell_residual, dof_indices, r);
+          if (reference != nullptr)
+            constraints.distribute_local_to_global(cell_reference, dof_indices, *reference);
         }
     r.compress(VectorOperation::add);
+    if (reference != nullptr)
+      reference->compress(VectorOperation::add);
     if (with_jacobian)
       jacobian.compress(VectorOperation::add);
   }
@@ -658,7 +758,7 @@ namespace FerroStack
     // The electrostatic problem is linear with a fixed Jacobian: assemble it
     // and build the AMG hierarchy once, reuse them at every time.
     const bool build_jacobian = !jacobian_is_current;
-    assemble(update_constraints, residual, build_jacobian);
+    assemble(update_constraints, residual, build_jacobian, false, &residual_reference);
     if (build_jacobian)
       {
         stats.assembly_seconds = timer.wall_time();
@@ -672,15 +772,16 @@ namespace FerroStack
     else
       stats.assembly_seconds = timer.wall_time();
 
-    const double initial_norm = residual.l2_norm();
-    double       norm         = initial_norm;
-    const double floor        = 1e-12 * std::max(1., initial_norm);
-    while (norm > prm.newton_tolerance * initial_norm && norm > floor)
+    // Linear (frozen P, no carriers): one Newton step is exact up to the
+    // linear solver's tolerance; a start that is already converged (a DC
+    // bias at its second time) is accepted at once.
+    FieldNorms norms = residual_norms();
+    while (!newton_converged(norms))
       {
         if (stats.newton_iterations == prm.newton_max_iterations)
-          throw SolverError("Newton did not converge at t = " + std::to_string(t) + " s: residual " +
-                            std::to_string(norm) + " after " + std::to_string(stats.newton_iterations) +
-                            " iterations (from " + std::to_string(initial_norm) + ")");
+          throw SolverError("Newton did not converge at t = " + format_number(t) + " s after " +
+                            std::to_string(stats.newton_iterations) +
+                            " iterations: residual per field " + newton_report(norms));
         timer.restart();
         stats.linear_iterations += solve_linear(residual, newton_update);
         update_constraints.distribute(newton_update);
@@ -690,11 +791,12 @@ namespace FerroStack
         stats.solve_seconds += timer.wall_time();
 
         timer.restart();
-        assemble(update_constraints, residual, false);
+        assemble(update_constraints, residual, false, false, &residual_reference);
         stats.assembly_seconds += timer.wall_time();
-        norm = residual.l2_norm();
-        if (!std::isfinite(norm))
-          throw SolverError("the residual is not finite at t = " + std::to_string(t) + " s");
+        norms = residual_norms();
+        for (const double value : norms.l2)
+          if (!std::isfinite(value))
+            throw SolverError("the residual is not finite at t = " + format_number(t) + " s");
       }
     return stats;
   }
@@ -722,6 +824,45 @@ namespace FerroStack
   }
 
   template <int dim>
+  FieldNorms
+  Simulator<dim>::residual_norms() const
+  {
+    return field_norms(residual, fields.local_fields(), fields.n_fields());
+  }
+
+  template <int dim>
+  bool
+  Simulator<dim>::newton_converged(const FieldNorms &norms) const
+  {
+    const FieldNorms reference = field_norms(residual_reference, fields.local_fields(), fields.n_fields());
+    return newton_criterion->converged(norms, reference, field_counts);
+  }
+
+  template <int dim>
+  std::string
+  Simulator<dim>::newton_report(const FieldNorms &norms) const
+  {
+    return newton_criterion->report(norms,
+                                    field_norms(residual_reference, fields.local_fields(), fields.n_fields()));
+  }
+
+  /**
+   * Damped Newton with a backtracking line search (step-57's names). It
+   * stops when NewtonConvergence says every field's residual is at its
+   * natural size times `Solver/Newton tolerance` (checked before the first
+   * iteration too: a start that is already converged costs no iteration).
+   * With carriers, the potential-like components of each update are
+   * damped logarithmically first (damp_potential_update).
+   *
+   * Why not PETSc SNES: the update must pass through deal.II's
+   * AffineConstraints (hanging nodes, periodicity, contact values, and the
+   * equilibrium stage that freezes the quasi-Fermi potentials) between the
+   * linear solve and the line search, and the terminal currents read the
+   * residual of the accepted state; both are a few lines here and a shell
+   * of callbacks around SNES. What SNES would add, the per-field
+   * convergence test, is NewtonConvergence.
+   */
+  template <int dim>
   bool
   Simulator<dim>::advance(const double              t_new,
                           const TimeDiscretization &time,
@@ -735,11 +876,15 @@ namespace FerroStack
     apply_contact_potentials(t_new);
     locally_relevant_solution = solution;
     Timer timer;
-    assemble(constraints, residual, true);
+    assemble(constraints, residual, true, false, &residual_reference);
     stats.assembly_seconds += timer.wall_time();
-    const double               initial_norm = residual.l2_norm();
-    double                     norm         = initial_norm;
+    FieldNorms norms = residual_norms();
+    if (newton_converged(norms))
+      return true;
+    double         norm         = residual.l2_norm();
     const unsigned n_iterations = max_iterations > 0 ? max_iterations : prm.newton_max_iterations;
+    if (line_search_start.size() != solution.size())
+      line_search_start.reinit(solution);
     for (unsigned it = 0; it < n_iterations; ++it)
       {
         timer.restart();
@@ -761,59 +906,50 @@ namespace FerroStack
         ++stats.newton_iterations;
 
         // Backtracking line search on the residual norm (step-57 style).
-        const PETScWrappers::MPI::Vector start = solution;
-        double                           step = 1, new_norm = 0;
-        bool                             decreased = false;
+        line_search_start = solution;
+        double step = 1, new_norm = 0;
+        bool   decreased = false;
         for (unsigned k = 0; k < 10 && !decreased; ++k)
           {
             if (k > 0)
               step *= 0.5;
-            solution = start;
+            solution = line_search_start;
             solution.add(step, newton_update);
             locally_relevant_solution = solution;
             timer.restart();
-            assemble(constraints, residual, false);
+            assemble(constraints, residual, false, false, &residual_reference);
             stats.assembly_seconds += timer.wall_time();
             new_norm  = residual.l2_norm();
             decreased = std::isfinite(new_norm) && new_norm < (1 - 1e-4 * step) * norm;
           }
-        const double full_update = newton_update.linfty_norm();
-        if (!decreased && carriers() && full_update > 0.1)
+        if (!decreased && carriers() && newton_update.linfty_norm() > 0.1)
           {
             // Far from the solution (damped updates of more than 0.1 kT/q),
             // the residual norm is a poor merit function for exponential
             // densities: take the damped step if it stays finite.
-            solution = start;
+            solution = line_search_start;
             solution.add(1., newton_update);
             locally_relevant_solution = solution;
-            assemble(constraints, residual, false);
+            assemble(constraints, residual, false, false, &residual_reference);
             new_norm  = residual.l2_norm();
-            step      = 1;
             decreased = std::isfinite(new_norm);
           }
+        norms = residual_norms();
         if (!decreased)
           {
-            // No descent: converged if the full Newton update is at round-off,
-            // otherwise a failure that the time stepper answers with a cut.
-            solution                  = start;
-            locally_relevant_solution = solution;
-            // With carriers the residual's floor can be reached while the
-            // quasi-Fermi potentials of depleted carriers (rows scaled by
-            // their vanishing densities) still move at 1e-8: accept there.
-            return full_update <= (carriers() ? 1e-6 : 1e-10) * std::max(1., solution.linfty_norm());
+            // No descent: the residual is at its floor. Converged if that
+            // floor satisfies the criterion, otherwise a failure that the
+            // time stepper answers with a cut (from the step's start).
+            const bool at_floor = newton_converged(norms);
+            if (!at_floor)
+              {
+                solution                  = line_search_start;
+                locally_relevant_solution = solution;
+              }
+            return at_floor;
           }
         norm = new_norm;
-        // With carriers the relative residual alone is not enough: the start
-        // residual is set by the bias step in Poisson's rows, many orders
-        // above the continuity rows that carry the terminal currents (whose
-        // sum over the interior rows is the Kirchhoff error). There, ask
-        // for a Newton update at round-off level instead: by quadratic
-        // convergence the continuity rows are then at their own round-off.
-        const double size           = std::max(1., solution.linfty_norm());
-        const bool   small_residual = norm <= prm.newton_tolerance * std::max(initial_norm, 1e-300);
-        const bool   converged      = carriers() ? full_update <= 1e-9 * size :
-                                                   small_residual || (step == 1 && full_update <= 1e-10 * size);
-        if (converged)
+        if (newton_converged(norms))
           return true;
         timer.restart();
         assemble(constraints, residual, true);

@@ -134,13 +134,14 @@ namespace FerroStack
           {
             ++failed;
             if (++consecutive_failures > 20 || dt < 1e-14 * std::max(prm.end_time, 1e-30))
-              throw SolverError("Newton failed at t = " + std::to_string(t) + " s even with a step of " +
-                                std::to_string(dt) + " s; the files hold the last good state");
+              throw SolverError("Newton failed at t = " + format_number(t) + " s even with a step of " +
+                                format_number(dt) + " s (residual per field: " + newton_report(residual_norms()) +
+                                "); the files hold the last good state");
             solution                  = states[0];
             locally_relevant_solution = solution;
             dt *= 0.25;
-            log.print("  Newton failed at t = " + std::to_string(t_new) + " s; step cut to " +
-                      std::to_string(dt) + " s\n");
+            log.print("  Newton failed at t = " + format_number(t_new) + " s; step cut to " + format_number(dt) +
+                      " s\n");
             continue;
           }
         consecutive_failures = 0;
