@@ -7,6 +7,7 @@
 
 #include <meshes/gmsh_names.h>
 #include <meshes/stack_mesh.h>
+#include <meshes/stack_size.h>
 #include <solvers/deck_error.h>
 #include <solvers/text_utilities.h>
 
@@ -31,37 +32,81 @@ namespace FerroStack
     }
 
     /**
+     * The cells of one grading side of a layer of thickness @p t whose mean
+     * cell size would be @p h_mean: from @p h0 at the interface, growing
+     * geometrically (ratio 1.25) until h_mean is reached or half the layer is
+     * filled. Empty without grading (h0 <= 0 or h0 >= h_mean). At most
+     * log(h_mean/h0)/log(1.25) cells, so cheap even for absurd decks.
+     */
+    std::vector<double>
+    graded_side(const double t, const double h_mean, const double h0)
+    {
+      std::vector<double> side;
+      if (h0 <= 0 || h0 >= h_mean)
+        return side;
+      const double ratio    = 1.25;
+      double       side_sum = 0;
+      for (double h = h0; h < h_mean && 2 * (side_sum + h) < t; h *= ratio)
+        {
+          side.push_back(h);
+          side_sum += h;
+        }
+      return side;
+    }
+
+    /// Cells of the uniform part of length @p length at mean size @p h_mean
+    /// (at least one), in floating point so that it cannot overflow.
+    double
+    uniform_count(const double length, const double h_mean)
+    {
+      return std::max(1., std::round(length / h_mean));
+    }
+
+    /**
      * Cell sizes of one layer of thickness @p t whose mean cell size would be
      * @p h_mean: uniform, or, with an interface size 0 < h0 < h_mean, growing
-     * geometrically (ratio 1.25) from h0 at both interfaces until h_mean is
+     * geometrically from h0 at both interfaces (graded_side()) until h_mean is
      * reached, with uniform cells of about h_mean in between. The sizes add up
      * to t exactly.
      */
     std::vector<double>
     graded_sizes(const double t, const double h_mean, const double h0)
     {
-      const unsigned n_uniform = std::max(1u, static_cast<unsigned>(std::lround(t / h_mean)));
-      if (h0 <= 0 || h0 >= h_mean)
-        return std::vector<double>(n_uniform, t / n_uniform);
-      const double        ratio = 1.25;
-      std::vector<double> side;
-      double              side_sum = 0;
-      for (double h = h0; h < h_mean && 2 * (side_sum + h) < t; h *= ratio)
-        {
-          side.push_back(h);
-          side_sum += h;
-        }
+      const std::vector<double> side     = graded_side(t, h_mean, h0);
+      double                    side_sum = 0;
+      for (const double h : side)
+        side_sum += h;
       const double        middle = t - 2 * side_sum;
-      const unsigned      n_mid  = std::max(1u, static_cast<unsigned>(std::lround(middle / h_mean)));
+      const unsigned      n_mid  = static_cast<unsigned>(uniform_count(middle, h_mean));
       std::vector<double> sizes(side);
       sizes.insert(sizes.end(), n_mid, middle / n_mid);
       sizes.insert(sizes.end(), side.rbegin(), side.rend());
       return sizes;
     }
 
-    /// Lateral cell sizes over [0, width] with a mesh line at each break.
+    /// The number of cells graded_sizes() returns, without making them.
+    double
+    graded_count(const double t, const double h_mean, const double h0)
+    {
+      const std::vector<double> side     = graded_side(t, h_mean, h0);
+      double                    side_sum = 0;
+      for (const double h : side)
+        side_sum += h;
+      return 2. * side.size() + uniform_count(t - 2 * side_sum, h_mean);
+    }
+
+    /// The cell count of a layer the deck gives no count for: about the
+    /// lateral cell size @p lateral_h, at least 4 in 1D and 2 otherwise.
+    double
+    default_layer_cells(const unsigned dim, const double thickness, const double lateral_h)
+    {
+      return std::max(dim == 1 ? 4. : 2., std::round(thickness / lateral_h));
+    }
+
+    /// The lengths of the lateral segments of [0, width] between the breaks
+    /// (ends of partial contacts), each of which gets its own cells.
     std::vector<double>
-    lateral_sizes(const double width, const unsigned cells, std::vector<double> breaks)
+    lateral_segments(const double width, std::vector<double> breaks)
     {
       breaks.push_back(0);
       breaks.push_back(width);
@@ -70,15 +115,48 @@ namespace FerroStack
                                breaks.end(),
                                [width](double a, double b) { return std::abs(a - b) < 1e-9 * width; }),
                    breaks.end());
-      std::vector<double> sizes;
+      std::vector<double> lengths;
       for (std::size_t i = 0; i + 1 < breaks.size(); ++i)
+        lengths.push_back(breaks[i + 1] - breaks[i]);
+      return lengths;
+    }
+
+    /// Lateral cell sizes over [0, width] with a mesh line at each break.
+    std::vector<double>
+    lateral_sizes(const double width, const unsigned cells, const std::vector<double> &breaks)
+    {
+      std::vector<double> sizes;
+      for (const double length : lateral_segments(width, breaks))
         {
-          const double   length = breaks[i + 1] - breaks[i];
-          const unsigned n      = std::max(1u, static_cast<unsigned>(std::lround(cells * length / width)));
+          const unsigned n = static_cast<unsigned>(uniform_count(cells * length / width, 1.));
           for (unsigned k = 0; k < n; ++k)
             sizes.push_back(length / n);
         }
       return sizes;
+    }
+
+    /// The number of cells lateral_sizes() returns, without making them.
+    double
+    lateral_count(const double width, const double cells, const std::vector<double> &breaks)
+    {
+      double n = 0;
+      for (const double length : lateral_segments(width, breaks))
+        n += uniform_count(cells * length / width, 1.);
+      return n;
+    }
+
+    /// The x coordinates of the ends of the partial contacts.
+    std::vector<double>
+    contact_breaks(const std::vector<Contact> &contacts)
+    {
+      std::vector<double> breaks;
+      for (const Contact &c : contacts)
+        if (c.partial)
+          {
+            breaks.push_back(c.x0);
+            breaks.push_back(c.x1);
+          }
+      return breaks;
     }
   } // namespace
 
@@ -148,13 +226,7 @@ namespace FerroStack
     Point<dim>                       p1, p2;
 
     // Lateral directions: mesh lines at both ends of every partial contact.
-    std::vector<double> breaks;
-    for (const Contact &c : prm.contacts)
-      if (c.partial)
-        {
-          breaks.push_back(c.x0);
-          breaks.push_back(c.x1);
-        }
+    const std::vector<double> breaks = contact_breaks(prm.contacts);
     for (unsigned d = 0; d < vertical; ++d)
       {
         const double extent = (d == 0 ? prm.width : prm.depth);
@@ -168,8 +240,7 @@ namespace FerroStack
     for (Layer &layer : layers)
       {
         if (layer.cells == 0)
-          layer.cells =
-            std::max(dim == 1 ? 4u : 2u, static_cast<unsigned>(std::lround(layer.thickness / lateral_h)));
+          layer.cells = static_cast<unsigned>(default_layer_cells(dim, layer.thickness, lateral_h));
         layer_bottom.push_back(p2[vertical]);
         const auto sizes =
           graded_sizes(layer.thickness, layer.thickness / layer.cells, prm.interface_cell_size);
@@ -329,6 +400,42 @@ namespace FerroStack
           << (c.side == Contact::Side::physical ? c.physical_name : Contact::side_name(c.side))
           << (c.partial ? "[" + format_number(c.x0) + "," + format_number(c.x1) + "] nm" : "") << "\n";
     return out.str();
+  }
+
+  StackSize
+  estimate_stack_size(const unsigned              dim,
+                      const std::vector<Layer>   &layers,
+                      const double                width,
+                      const double                depth,
+                      const double                lateral_cells,
+                      const double                interface_cell_size,
+                      const std::vector<Contact> &contacts,
+                      const unsigned              refinement,
+                      const unsigned              degree)
+  {
+    // The same rules as generate_stack(), counted instead of made.
+    StackSize size;
+    if (dim > 1)
+      size.lateral_cells[0] = lateral_count(width, lateral_cells, contact_breaks(contacts));
+    if (dim > 2)
+      size.lateral_cells[1] = lateral_count(depth, lateral_cells, {});
+    const double lateral_h = (dim == 1 ? 0.25 : width / lateral_cells);
+    double       vertical  = 0;
+    for (const Layer &layer : layers)
+      {
+        const double cells =
+          layer.cells > 0 ? layer.cells : default_layer_cells(dim, layer.thickness, lateral_h);
+        size.layer_cells.push_back(
+          graded_count(layer.thickness, layer.thickness / cells, interface_cell_size));
+        vertical += size.layer_cells.back();
+      }
+    const double refined = std::pow(2., refinement);
+    size.coarse_cells    = vertical * size.lateral_cells[0] * size.lateral_cells[1];
+    size.cells           = size.coarse_cells * std::pow(refined, dim);
+    size.nodes           = vertical * refined * degree + 1;
+    for (unsigned d = 0; d + 1 < dim; ++d)
+      size.nodes *= size.lateral_cells[d] * refined * degree + 1;
+    return size;
   }
 
   template class StackMesh<1>;

@@ -1,5 +1,8 @@
+#include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/types.h>
 
+#include <meshes/stack_size.h>
 #include <solvers/deck_error.h>
 #include <solvers/deck_patterns.h>
 #include <solvers/deck_scanner.h>
@@ -8,8 +11,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
+#include <limits>
 #include <set>
 #include <sstream>
+
+#include <unistd.h>
 
 namespace FerroStack
 {
@@ -360,7 +367,8 @@ namespace FerroStack
             fail(deck, path, "layer name '" + layer.name + "' must be one word without '.', '[' or ']'");
           if (!names.insert(layer.name).second)
             fail(deck, path, "layer name '" + layer.name + "' is used twice");
-          if (!parse_quantity(parts[2], Quantity::length, layer.thickness) || !(layer.thickness > 0))
+          if (!parse_quantity(parts[2], Quantity::length, layer.thickness) || !(layer.thickness > 0) ||
+              !std::isfinite(layer.thickness))
             fail(deck,
                  path,
                  "thickness '" + parts[2] + "' of layer '" + layer.name +
@@ -372,6 +380,14 @@ namespace FerroStack
                 fail(deck,
                      path,
                      "cells '" + parts[3] + "' of layer '" + layer.name + "' must be a positive integer");
+              // Layer::cells is an unsigned; larger counts are refused here
+              // rather than wrapped (check_mesh_size() refuses what fits in it
+              // but not in memory).
+              if (cells > std::numeric_limits<unsigned>::max())
+                fail(deck,
+                     path,
+                     "cells '" + parts[3] + "' of layer '" + layer.name + "' must be at most " +
+                       std::to_string(std::numeric_limits<unsigned>::max()));
               layer.cells = static_cast<unsigned>(cells);
             }
           layers.push_back(layer);
@@ -602,6 +618,170 @@ namespace FerroStack
             prm.leave_subsection();
         }
     }
+
+    std::string
+    format_number(const double x)
+    {
+      std::ostringstream out;
+      out << std::setprecision(3) << x;
+      return out.str();
+    }
+
+    /**
+     * Lower bounds of the memory a run needs per cell and per unknown of the
+     * potential (check_mesh_size()). `--check` (mesh, DoFs, constraints, the
+     * Jacobian and the vectors, no solve yet; potential only, one rank) grew
+     * the peak resident memory by 380 bytes per cell of a 2e6-cell 1D stack
+     * and by 950 bytes per cell of a 1e6-cell 2D one (one Q1 unknown per
+     * cell in both); these bounds are 300 bytes per cell and unknown
+     * together, below both. Solving needs more (AMG hierarchy, MUMPS fill,
+     * the polarization and carrier fields).
+     */
+    constexpr double min_bytes_per_cell    = 150;
+    constexpr double min_bytes_per_unknown = 150;
+
+    /**
+     * Refuse a generated mesh that cannot be built: a deck that asks for one
+     * (a 1e9 nm layer, a million lateral cells) would otherwise end in
+     * std::bad_alloc, exit 1, after a long wait. The mesh is counted from the
+     * deck (estimate_stack_size(), the rules of StackMesh) and refused when
+     * - it has more unknowns or cells than deal.II's indices can number
+     *   (types::global_dof_index, 32 bits in Debian's deal.II), or
+     * - its memory, counted generously low (min_bytes_per_cell per cell, the
+     *   whole mesh on every rank in 1D where it is replicated, a share of it
+     *   in 2D and 3D; min_bytes_per_unknown per unknown of the potential
+     *   alone, a share per rank), exceeds the physical memory of this machine
+     *   (sysconf), as if every MPI rank had such a machine to itself.
+     * So only meshes that certainly fail are refused; one below the limit may
+     * still be too large for the direct solver. A Gmsh mesh is not counted
+     * here (its size is only known once it is read).
+     */
+    void
+    check_mesh_size(const DeckScanner &deck, const Parameters &prm)
+    {
+      if (!prm.mesh_file.empty())
+        return;
+      const StackSize size = estimate_stack_size(prm.dimension,
+                                                 prm.layers,
+                                                 prm.width,
+                                                 prm.depth,
+                                                 prm.lateral_cells,
+                                                 prm.interface_cell_size,
+                                                 prm.contacts,
+                                                 prm.refinement,
+                                                 prm.degree);
+      const double    ranks =
+        Utilities::MPI::job_supports_mpi() ? Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) : 1;
+      const double bytes_per_rank = min_bytes_per_cell * size.cells / (prm.dimension == 1 ? 1. : ranks) +
+                                    min_bytes_per_unknown * size.nodes / ranks;
+      const double memory    = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE));
+      const double max_index = double(std::numeric_limits<types::global_dof_index>::max());
+      const bool   too_many  = size.nodes > max_index || size.cells > max_index;
+      const bool   too_large = memory > 0 && bytes_per_rank > memory;
+      if (!too_many && !too_large)
+        return;
+
+      // Name the key to change: the refinement if the coarse mesh would fit,
+      // the lateral cells if there are more of them than vertical ones, else
+      // the layers; the message lists the counts of each.
+      double vertical = 0;
+      for (const double n : size.layer_cells)
+        vertical += n;
+      const double refinement_factor = size.cells / size.coarse_cells;
+      const bool coarse_fits = size.coarse_cells < max_index && size.nodes / refinement_factor < max_index &&
+                               bytes_per_rank / refinement_factor < memory;
+      const std::string key = prm.refinement > 0 && coarse_fits ? "Stack/Refinement" :
+                              prm.dimension > 1 && size.lateral_cells[0] * size.lateral_cells[1] > vertical ?
+                                                                  "Stack/Lateral cells" :
+                                                                  "Stack/Layers";
+      std::string       layers;
+      for (unsigned l = 0; l < prm.layers.size(); ++l)
+        layers += (l > 0 ? ", " : "") + prm.layers[l].name + " " + format_number(size.layer_cells[l]);
+      std::string shape = "vertical cells per layer: " + layers;
+      if (prm.dimension > 1)
+        shape += "; lateral cells: " + format_number(size.lateral_cells[0]) +
+                 (prm.dimension > 2 ? " x " + format_number(size.lateral_cells[1]) : "");
+      if (prm.refinement > 0)
+        shape += "; Refinement " + std::to_string(prm.refinement) + " multiplies by " +
+                 format_number(refinement_factor);
+      const std::string estimate = "the mesh would have about " + format_number(size.cells) + " cells (" +
+                                   shape + ") and at least " + format_number(size.nodes) + " unknowns";
+      const std::string advice =
+        "; expected a mesh that fits: give thick layers a cell count ('name: material: thickness_nm: "
+        "cells'), or use fewer Stack/Lateral cells or a smaller Stack/Refinement";
+      if (too_many)
+        fail(deck,
+             key,
+             estimate + ", more than deal.II's " + std::to_string(sizeof(types::global_dof_index) * 8) +
+               "-bit indices can number (" + format_number(max_index) + ")" + advice);
+      fail(deck,
+           key,
+           estimate + ", which need at least " + format_number(bytes_per_rank / (1 << 30)) +
+             " GiB per MPI rank (at " + format_number(min_bytes_per_cell) + " bytes per cell and " +
+             format_number(min_bytes_per_unknown) + " per unknown), more than the " +
+             format_number(memory / (1 << 30)) + " GiB of memory of this machine" + advice);
+    }
+
+    /// Refuse a relative tolerance @p value of @p path that is not in (0, @p upper).
+    void
+    check_tolerance(const DeckScanner &deck, const std::string &path, const double value, const double upper)
+    {
+      if (!(value > 0) || !(value < upper))
+        fail(deck,
+             path,
+             "got " + format_number(value) + ", expected a number > 0" +
+               (std::isfinite(upper) ? " and < " + format_number(upper) : std::string()) +
+               (value == 0 ? " (a tolerance of 0 can never be met)" : ""));
+    }
+
+    /**
+     * TDGL needs, in every ferroelectric layer, a gradient coefficient g >= 0
+     * (a negative one makes the gradient energy (g/2)|grad P|^2 unbounded
+     * below: the finest wiggles of P lower the energy without limit, so the
+     * result is a mesh artifact or a Newton failure) and a kinetic coefficient
+     * Gamma > 0 (Gamma <= 0 makes P climb the energy instead of relaxing, or
+     * not move). Checked here, with the line of the library or deck that sets
+     * the value, instead of during assembly, after the output directory is
+     * made. Missing values are refused here for the same reason.
+     */
+    void
+    check_tdgl_coefficients(const DeckScanner &deck, const Parameters &prm)
+    {
+      if (prm.polarization != Parameters::PolarizationModel::dynamic)
+        return;
+      std::set<std::string> checked;
+      for (const Layer &l : prm.layers)
+        {
+          const Material &m = prm.materials.get(l.material);
+          if (!m.is_ferroelectric() || !checked.insert(l.material).second)
+            continue;
+          const auto where = [&](const std::string &key) {
+            return prm.materials.location(l.material, key, deck).describe() + ": Materials/" + l.material +
+                   "/" + key + ": material '" + l.material + "' of layer '" + l.name + "' ";
+          };
+          const std::string tdgl  = "TDGL (Physics/Polarization = dynamic)";
+          const auto        value = [&](const std::string &key, const std::string &expected) {
+            const auto v = m.get(key);
+            if (!v)
+              throw DeckError(where(key) + "has no value, but " + tdgl + " needs " + expected +
+                              ": set it in the library or in the deck's 'subsection Materials / subsection " +
+                              l.material + "'");
+            return *v;
+          };
+          const std::string g_expected = "a gradient coefficient >= 0 m^3/F";
+          const double      g          = value("Gradient coefficient", g_expected);
+          if (!(g >= 0) || !std::isfinite(g))
+            throw DeckError(where("Gradient coefficient") + "has " + format_number(g) + ", but " + tdgl +
+                            " needs " + g_expected +
+                            " (a negative one makes the gradient energy unbounded below)");
+          const std::string gamma_expected = "a kinetic coefficient > 0 F/(m s)";
+          const double      gamma          = value("Kinetic coefficient", gamma_expected);
+          if (!(gamma > 0) || !std::isfinite(gamma))
+            throw DeckError(where("Kinetic coefficient") + "has " + format_number(gamma) + ", but " + tdgl +
+                            " needs " + gamma_expected +
+                            " (with Gamma <= 0 the polarization does not relax toward lower energy)");
+        }
+    }
   } // namespace
 
   Parameters::Parameters(const std::string &file, const std::vector<Override> &overrides)
@@ -805,6 +985,9 @@ namespace FerroStack
     prm.leave_subsection();
     if (max_step < initial_step)
       fail(deck, "Time/Max step", "must not be smaller than Time/Initial step");
+    // Time/Tolerance is the local error per step relative to Ps; large values
+    // (1e9) are how tests ask for fixed steps, so it has no upper bound.
+    check_tolerance(deck, "Time/Tolerance", tolerance, std::numeric_limits<double>::infinity());
 
     prm.enter_subsection("Output");
     output_directory = prm.get("Directory");
@@ -812,6 +995,7 @@ namespace FerroStack
     output_fields    = split(prm.get("Fields"), ',');
     checkpoint_every = DeckPatterns::quantity(prm.get("Checkpoint every"), Quantity::time);
     prm.leave_subsection();
+    output_directory_location = deck.location("Output/Directory").describe();
 
     prm.enter_subsection("Discretization");
     degree = prm.get_integer("Polynomial degree");
@@ -823,6 +1007,14 @@ namespace FerroStack
     newton_max_iterations   = prm.get_integer("Newton max iterations");
     iterative_linear_solver = prm.get("Linear solver") == "gmres-amg";
     prm.leave_subsection();
+    // Relative residual reductions: 0 is never reached, and 1 or more
+    // accepts the first guess without solving anything.
+    check_tolerance(deck, "Solver/Linear tolerance", linear_tolerance, 1);
+    check_tolerance(deck, "Solver/Newton tolerance", newton_tolerance, 1);
+
+    // 4. Checks of the deck as a whole, before anything is built or written.
+    check_tdgl_coefficients(deck, *this);
+    check_mesh_size(deck, *this);
   }
 
   void

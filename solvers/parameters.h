@@ -105,6 +105,9 @@ namespace FerroStack
     double                   fields_every     = 0; ///< [s]
     std::vector<std::string> output_fields;
     double                   checkpoint_every = 600; ///< wall-clock [s]
+    /// Where Output/Directory was given ("deck.prm:40", a --set, or the deck
+    /// file for the default), for errors about the directory.
+    std::string output_directory_location;
 
     // Discretization and solver
     unsigned degree                  = 1;

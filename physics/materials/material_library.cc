@@ -93,8 +93,9 @@ namespace FerroStack
   {
     library_path =
       (trim(library).empty() || trim(library) == "default") ? default_library_path() : trim(library);
-    const DeckScanner text(library_path);
-    const auto        names = text.subsections("");
+    library_text             = std::make_shared<const DeckScanner>(library_path);
+    const DeckScanner &text  = *library_text;
+    const auto         names = text.subsections("");
     if (names.empty())
       throw DeckError(library_path + ": the material library defines no material "
                                      "(expected one 'subsection NAME' per material)");
@@ -178,6 +179,15 @@ namespace FerroStack
           }
         materials[name] = material;
       }
+  }
+
+  DeckScanner::Location
+  MaterialLibrary::location(const std::string &name, const std::string &key, const DeckScanner &deck) const
+  {
+    const std::string in_deck = "Materials/" + name + "/" + key;
+    if (deck.has(in_deck) || library_text == nullptr)
+      return deck.location(in_deck);
+    return library_text->location(name + "/" + key);
   }
 
   std::vector<std::string>

@@ -2,8 +2,10 @@
 #define ferrostack_physics_materials_material_library_h
 
 #include <physics/materials/material.h>
+#include <solvers/deck_scanner.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,8 +16,6 @@ namespace dealii
 
 namespace FerroStack
 {
-  class DeckScanner;
-
   /**
    * The material library: a ParameterHandler file with one subsection per
    * material (inputs/materials/default.prm is the built-in one), overridden
@@ -68,10 +68,21 @@ namespace FerroStack
       return library_path;
     }
 
+    /**
+     * Where the value of @p key of material @p name comes from, so that an
+     * error about a material value points at the line to edit: the deck's
+     * `subsection Materials / subsection NAME` (or its `--set`) if @p deck
+     * overrides it there, else the library file and line.
+     */
+    DeckScanner::Location
+    location(const std::string &name, const std::string &key, const DeckScanner &deck) const;
+
   private:
     std::string                                               library_path;
     std::map<std::string, std::map<std::string, std::string>> library_values;
     std::map<std::string, Material>                           materials;
+    /// The library's text, for the lines of its values (location()).
+    std::shared_ptr<const DeckScanner> library_text;
   };
 } // namespace FerroStack
 

@@ -1,10 +1,14 @@
 #include <solvers/deck_error.h>
+#include <solvers/output_directory.h>
 #include <solvers/parameters.h>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "test_utilities.h"
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 using namespace FerroStack;
 
@@ -150,6 +154,49 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
     {"doping_of_unknown_layer",
      good_with("fe: donors 1e17", "fx: donors 1e17"),
      {":6:", "Stack/Doping", "fx"}},
+    // Issue 9, item 6: input gaps a new user found.
+    {"zero_time_tolerance",
+     good_deck + "subsection Time\n  set Tolerance = 0\nend\n",
+     {":24:", "Time/Tolerance", "expected a number > 0", "can never be met"}},
+    {"negative_time_tolerance",
+     good_deck + "subsection Time\n  set Tolerance = -1e-4\nend\n",
+     {"Line <24>", "Tolerance"}},
+    {"zero_initial_step",
+     good_deck + "subsection Time\n  set Initial step = 0\nend\n",
+     {"Line <24>", "Initial step", "> 0"}},
+    {"zero_max_step",
+     good_deck + "subsection Time\n  set Max step = 0\nend\n",
+     {"Line <24>", "Max step", "> 0"}},
+    {"zero_newton_tolerance",
+     good_deck + "subsection Solver\n  set Newton tolerance = 0\nend\n",
+     {":24:", "Solver/Newton tolerance", "> 0 and < 1"}},
+    {"unit_linear_tolerance",
+     good_deck + "subsection Solver\n  set Linear tolerance = 1\nend\n",
+     {":24:", "Solver/Linear tolerance", "> 0 and < 1"}},
+    {"negative_gradient_coefficient",
+     good_with("set Permittivity = 9", "set Gradient coefficient = -1e-9") +
+       "subsection Physics\n  set Polarization = dynamic\nend\n",
+     {":20:", "Materials/CIPS/Gradient coefficient", "layer 'fe'", "-1e-09", ">= 0 m^3/F"}},
+    {"zero_kinetic_coefficient",
+     good_with("set Permittivity = 9", "set Kinetic coefficient = 0") +
+       "subsection Physics\n  set Polarization = dynamic\nend\n",
+     {":20:", "Materials/CIPS/Kinetic coefficient", "layer 'fe'", "> 0 F/(m s)"}},
+    {"missing_kinetic_coefficient",
+     good_with("set Permittivity = 9", "set Kinetic coefficient =") +
+       "subsection Physics\n  set Polarization = dynamic\nend\n",
+     {":20:", "Materials/CIPS/Kinetic coefficient", "has no value", "TDGL"}},
+    {"huge_layer",
+     good_with("fe: CIPS: 20 : 8", "fe: CIPS: 1e9"),
+     {":3:", "Stack/Layers", "about 2e+09 cells", "fe 1e+08", "GiB per MPI rank", "thickness_nm: cells"}},
+    {"huge_layer_cell_count",
+     good_with("fe: CIPS: 20 : 8", "fe: CIPS: 20: 1e10"),
+     {":3:", "Stack/Layers", "at most 4294967295"}},
+    {"huge_lateral_cells",
+     good_with("set Lateral cells = 20", "set Lateral cells = 2000000000"),
+     {":5:", "Stack/Lateral cells", "indices can number"}},
+    {"huge_refinement",
+     good_deck + "subsection Stack\n  set Refinement = 12\nend\n",
+     {":24:", "Stack/Refinement", "multiplies by 1.68e+07"}},
   };
   for (const Case &c : cases)
     {
@@ -158,6 +205,119 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
       for (const std::string &fragment : c.expected)
         EXPECT_NE(message.find(fragment), std::string::npos)
           << c.name << ": '" << fragment << "' missing from: " << message;
+    }
+}
+
+// A huge layer in 1D (4e9 cells of the default 0.25 nm) is refused with the
+// estimate instead of ending in std::bad_alloc, and the error names the key.
+TEST(Deck, MeshThatCannotFitIsRefusedBeforeItIsBuilt)
+{
+  const std::string deck    = R"(set Dimension = 1
+subsection Stack
+  set Layers = fe: CIPS: 1e9
+end
+subsection Contacts
+  set List = b: bottom: metal(Pt), t: top: metal(Pt)
+end
+)";
+  const std::string message = error_of("huge_1d", deck);
+  for (const char *fragment : {"huge_1d.", ":3:", "Stack/Layers", "about 4e+09 cells", "fe 4e+09", "GiB"})
+    EXPECT_NE(message.find(fragment), std::string::npos) << fragment << " missing from: " << message;
+  // The same layer with a cell count of its own is fine.
+  const Parameters prm(
+    Testing::write_deck("huge_1d_cells", good_with("fe: CIPS: 20 : 8", "fe: CIPS: 1e9: 100")));
+  EXPECT_EQ(prm.layers[1].cells, 100u);
+}
+
+// A value from the material library is located in the library file, and
+// frozen polarization does not need the TDGL coefficients.
+TEST(Deck, TdglCoefficientsAreCheckedWhereTheyAreDefined)
+{
+  const std::string library = Testing::write_deck("fe_library", R"(subsection FE
+  set Kind = ferroelectric
+  set Permittivity = 8
+  set Polarization axes = z
+  set Landau alpha = -1e8
+  set Landau beta = 1e11
+  set Gradient coefficient = -1e-10
+  set Kinetic coefficient = 1
+end
+)");
+  const std::string deck    = "set Dimension = 1\nsubsection Materials\n  set Library = " + library +
+                           "\nend\nsubsection Stack\n  set Layers = film: FE: 10\nend\n"
+                           "subsection Contacts\n  set List = b: bottom: gate(5), t: top: gate(5)\nend\n";
+  const std::string message =
+    error_of("fe_library_deck", deck + "subsection Physics\n  set Polarization = dynamic\nend\n");
+  for (const std::string &fragment :
+       {library + ":7:", std::string("Materials/FE/Gradient coefficient"), std::string("layer 'film'")})
+    EXPECT_NE(message.find(fragment), std::string::npos) << fragment << " missing from: " << message;
+  // An override on the command line is named as such.
+  const std::string from_set = error_of("fe_library_set",
+                                        deck,
+                                        {{"Physics/Polarization", "dynamic"},
+                                         {"Materials/FE/Gradient coefficient", "1e-10"},
+                                         {"Materials/FE/Kinetic coefficient", "-5"}});
+  EXPECT_NE(from_set.find("--set Materials/FE/Kinetic coefficient=-5: Materials/FE/Kinetic coefficient"),
+            std::string::npos)
+    << from_set;
+  EXPECT_NO_THROW({ const Parameters frozen(Testing::write_deck("fe_library_frozen", deck)); });
+}
+
+// The output directory is tested before a run starts; nothing is created.
+TEST(Deck, UnwritableOutputDirectoryIsADeckError)
+{
+  namespace fs          = std::filesystem;
+  const std::string dir = Testing::scratch_directory() + "/output_" +
+                          std::to_string(dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD));
+  fs::create_directories(dir);
+  const std::string file = dir + "/a_file";
+  std::ofstream(file) << "not a directory\n";
+
+  EXPECT_EQ(output_directory_problem(dir), "");
+  EXPECT_EQ(output_directory_problem(dir + "/new/deeper/"), "");
+  EXPECT_FALSE(fs::exists(dir + "/new"));                                             // tested, not created
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1); // no probe left
+
+  const std::string under_file = output_directory_problem(file + "/out");
+  EXPECT_NE(under_file.find("'" + file + "' is a file, not a directory"), std::string::npos) << under_file;
+  const std::string is_file = output_directory_problem(file);
+  EXPECT_NE(is_file.find("exists and is not a directory"), std::string::npos) << is_file;
+  const std::string proc = output_directory_problem("/proc/forbidden");
+  EXPECT_NE(proc.find("cannot create a directory in '/proc'"), std::string::npos) << proc;
+  EXPECT_NE(output_directory_problem(""), "");
+  if (geteuid() != 0) // root may write into a read-only directory
+    {
+      fs::create_directories(dir + "/read_only");
+      fs::permissions(dir + "/read_only", fs::perms::owner_read | fs::perms::owner_exec);
+      const std::string read_only = output_directory_problem(dir + "/read_only/out");
+      EXPECT_NE(read_only.find("Permission denied"), std::string::npos) << read_only;
+      fs::permissions(dir + "/read_only", fs::perms::owner_all);
+    }
+
+  // Through the parameters: --output wins over Output/Directory and is named.
+  const Parameters prm(
+    Testing::write_deck("output_dir",
+                        good_deck + "subsection Output\n  set Directory = " + file + "/out\nend\n"));
+  EXPECT_NO_THROW(check_output_directory(prm, dir + "/run", MPI_COMM_WORLD));
+  try
+    {
+      check_output_directory(prm, "", MPI_COMM_WORLD);
+      ADD_FAILURE() << "an output directory under a file was accepted";
+    }
+  catch (const DeckError &e)
+    {
+      const std::string message = e.what();
+      EXPECT_NE(message.find(".prm:24: Output/Directory: cannot create the directory"), std::string::npos)
+        << message;
+    }
+  try
+    {
+      check_output_directory(prm, "/proc/forbidden", MPI_COMM_WORLD);
+      ADD_FAILURE() << "/proc/forbidden was accepted";
+    }
+  catch (const DeckError &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("--output /proc/forbidden: "), std::string::npos) << e.what();
     }
 }
 

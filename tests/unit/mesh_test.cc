@@ -1,6 +1,7 @@
 #include <deal.II/base/mpi.h>
 
 #include <meshes/stack_mesh.h>
+#include <meshes/stack_size.h>
 #include <solvers/deck_error.h>
 #include <solvers/simulator.h>
 
@@ -82,6 +83,68 @@ end
   // 6 cells per side plus 5 in the middle (17), fe (mean 1.25 nm) 8 per side
   // plus 8 (24); one refinement multiplies by 4.
   EXPECT_EQ(mesh.triangulation().n_global_active_cells(), 4u * 39 * (17 + 24));
+}
+
+// The deck-only count that refuses too large meshes (Parameters) follows
+// the same rules as the generated mesh: graded layers, partial-contact mesh
+// lines, default layer cells from the lateral cell size, refinement, 1D-3D.
+TEST(StackMesh, SizeEstimateEqualsGeneratedMesh)
+{
+  const auto count = [](const Parameters &prm) {
+    return estimate_stack_size(prm.dimension,
+                               prm.layers,
+                               prm.width,
+                               prm.depth,
+                               prm.lateral_cells,
+                               prm.interface_cell_size,
+                               prm.contacts,
+                               prm.refinement,
+                               prm.degree);
+  };
+  const std::string stack = R"(subsection Stack
+  set Layers = gox: hBN: 10, fe: CIPS: 20 : 16, top: SiO2: 3.3
+  set Width = 200
+  set Depth = 50
+  set Lateral cells = 13
+  set Interface cell size = 0.3
+  set Refinement = 1
+end
+subsection Physics
+  set Polarization = off
+end
+)";
+  {
+    const Parameters prm(Testing::write_deck("size2d",
+                                             "set Dimension = 2\n" + stack +
+                                               "subsection Contacts\n  set List = g: bottom: metal(Pt), s: "
+                                               "top[0,37]: ohmic, d: top[150,200]: ohmic\nend\n"));
+    const StackSize  size = count(prm);
+    StackMesh<2>     mesh(prm, MPI_COMM_WORLD);
+    EXPECT_EQ(size.cells, mesh.triangulation().n_global_active_cells());
+    EXPECT_EQ(size.coarse_cells * 4, size.cells);
+  }
+  {
+    const Parameters prm(Testing::write_deck("size3d",
+                                             "set Dimension = 3\n" + stack +
+                                               "subsection Contacts\n  set List = g: bottom: ohmic\nend\n"));
+    StackMesh<3>     mesh(prm, MPI_COMM_WORLD);
+    EXPECT_EQ(count(prm).cells, mesh.triangulation().n_global_active_cells());
+  }
+  {
+    const Parameters prm(Testing::write_deck("size1d", R"(set Dimension = 1
+subsection Stack
+  set Layers = a: SiO2: 0.5, b: CIPS: 7, c: hBN: 30 : 3
+end
+subsection Contacts
+  set List = bottom: bottom: ohmic, top: top: ohmic
+end
+)"));
+    const StackSize  size = count(prm);
+    StackMesh<1>     mesh(prm, MPI_COMM_WORLD);
+    EXPECT_EQ(size.cells, mesh.triangulation().n_global_active_cells());
+    EXPECT_EQ(size.layer_cells[0], 4.); // at least 4 cells per layer in 1D
+    EXPECT_EQ(size.nodes, size.cells + 1);
+  }
 }
 
 TEST(StackMesh, OneDimensionalStackIsDistributed)
