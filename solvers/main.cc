@@ -3,6 +3,7 @@
 
 #include <solvers/command_line.h>
 #include <solvers/deck_error.h>
+#include <solvers/output_directory.h>
 #include <solvers/parameters.h>
 #include <solvers/run_log.h>
 #include <solvers/simulator.h>
@@ -57,6 +58,8 @@ main(int argc, char **argv)
           ": checkpoints are written by time-dependent runs, which this version does not have yet");
 
       const Parameters prm(command_line.deck, command_line.overrides);
+      if (!command_line.check)
+        check_output_directory(prm, command_line.output, MPI_COMM_WORLD);
       switch (prm.dimension)
         {
           case 1:
