@@ -14,7 +14,8 @@ BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
 
 packages=(build-essential cmake ccache pkg-config libdeal.ii-dev libvtk9-dev
-          libgtest-dev openmpi-bin libopenmpi-dev python3)
+          libgtest-dev openmpi-bin libopenmpi-dev python3
+          libopenblas0-serial)  # optimized BLAS for MUMPS (Debian default is the reference BLAS)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

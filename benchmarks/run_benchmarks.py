@@ -28,10 +28,15 @@ def main():
     p.add_argument("--refinements", type=int, nargs="+", default=[1, 2, 3, 4])
     p.add_argument("--set", action="append", default=[], help="extra --set overrides for every run")
     p.add_argument("--work", default="/tmp/ferrostack-benchmarks")
+    p.add_argument("--per-newton", action="store_true",
+                   help="the cost table instead: ms per Newton iteration (all attempts, rejected and failed "
+                        "steps included) and assembly / solve / other as fractions of the run wall")
     args = p.parse_args()
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1")
 
+    if args.per_newton:
+        return per_newton_table(args)
     print("| ranks | unknowns | steps | Newton | linear its | linear per Newton | setup [s] | assembly [s] "
           "| AMG setup [s] | linear solve [s] | run wall [s] | solve per unknown [us] |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -61,6 +66,45 @@ def main():
             print(f"| {np} | {unknowns} | {len(steps)} | {newton} | {cg} | {cg / max(newton, 1):.1f} | "
                   f"{setup:.2f} | {assembly:.2f} | "
                   f"{amg:.2f} | {solve:.2f} | {wall:.1f} | {1e6 * solve / unknowns:.2f} |", flush=True)
+    return 0
+
+
+def per_newton_table(args):
+    """One row per rank count and refinement: what a Newton iteration costs, everything included."""
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    print("| deck | ranks | unknowns | steps | Newton (all attempts) | ms per Newton | assembly | solve | other "
+          "| run wall [s] | process wall [s] |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for np in args.np:
+        for r in args.refinements:
+            out = os.path.join(args.work, f"np{np}_r{r}")
+            cmd = ["mpirun", "-np", str(np), args.ferrostack, args.deck, "--output", out]
+            if r >= 0:
+                cmd += ["--set", f"Stack/Refinement={r}"]
+            for extra in args.set:
+                cmd += ["--set", extra]
+            start = time.time()
+            result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            process_wall = time.time() - start
+            if result.returncode != 0:
+                print(result.stderr, file=sys.stderr)
+                return 1
+            log = open(os.path.join(out, "run.log")).read()
+            steps = len(re.findall(r"^step ", log, re.M))
+            attempts = re.search(r"All attempts .*?: (\d+) Newton", log)
+            newton = int(attempts.group(1)) if attempts else sum(
+                int(n) for n in re.findall(r"Newton (\d+)\s+(?:CG|linear)", log))
+            timing = re.search(r"Timing: setup (\S+) s, assembly (\S+) s, AMG setup (\S+) s, solve (\S+) s, "
+                               r"unknowns (\d+)", log)
+            assembly = float(timing.group(2))
+            solve = float(timing.group(3)) + float(timing.group(4))
+            unknowns = int(timing.group(5))
+            wall = float(re.search(r"Done in (\S+) s wall", log).group(1))
+            other = wall - assembly - solve
+            print(f"| {os.path.basename(args.deck)} | {np} | {unknowns} | {steps} | {newton} | "
+                  f"{1e3 * wall / max(newton, 1):.1f} | {100 * assembly / wall:.0f} % | {100 * solve / wall:.0f} % | "
+                  f"{100 * other / wall:.0f} % | {wall:.1f} | {process_wall:.1f} |", flush=True)
     return 0
 
 

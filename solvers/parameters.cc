@@ -338,6 +338,14 @@ namespace FerroStack
                           "20",
                           Patterns::Integer(1),
                           "Newton iterations before a step is cut.");
+        prm.declare_entry("Jacobian reuse",
+                          "true",
+                          Patterns::Bool(),
+                          "Keep the Jacobian (and its factorization) of the previous Newton "
+                          "iteration while each iteration still reduces the residual tenfold "
+                          "(derivative lagging, PETSc's -snes_lag_jacobian idea); refreshed at "
+                          "every time step and whenever a lagged one gives no descent. Changes "
+                          "the path, not the converged answer [true|false].");
       }
       prm.leave_subsection();
     }
@@ -1005,6 +1013,7 @@ namespace FerroStack
     linear_tolerance        = prm.get_double("Linear tolerance");
     newton_tolerance        = prm.get_double("Newton tolerance");
     newton_max_iterations   = prm.get_integer("Newton max iterations");
+    jacobian_reuse          = prm.get_bool("Jacobian reuse");
     iterative_linear_solver = prm.get("Linear solver") == "gmres-amg";
     prm.leave_subsection();
     // Relative residual reductions: 0 is never reached, and 1 or more

@@ -14,6 +14,7 @@
 #include <postprocess/output_writer.h>
 #include <postprocess/terminals_writer.h>
 #include <solvers/deck_error.h>
+#include <solvers/direct_solver.h>
 #include <solvers/simulator.h>
 #include <solvers/time_grid.h>
 

@@ -31,6 +31,7 @@
 namespace FerroStack
 {
   class TerminalsWriter;
+  class DirectSolver;
   template <int dim>
   class OutputWriter;
 
@@ -391,6 +392,11 @@ namespace FerroStack
     TimeDiscretization                                            time_discretization;
     std::unique_ptr<dealii::PETScWrappers::PreconditionBoomerAMG> preconditioner;
     bool                                                          jacobian_is_current = false;
+    /// The FE values of the assembly, built at its first call.
+    std::unique_ptr<dealii::hp::FEValues<dim>>     assembly_values;
+    std::unique_ptr<dealii::hp::FEFaceValues<dim>> assembly_face_values;
+    /// MUMPS with its analysis kept between Newton iterations.
+    std::unique_ptr<DirectSolver> direct_solver;
     double                                                        setup_seconds       = 0;
 
     InitialPolarization<dim>      initial_polarization;

@@ -8,6 +8,7 @@
 
 #include <physics/electrostatics/poisson_terms.h>
 #include <solvers/deck_error.h>
+#include <solvers/direct_solver.h>
 #include <solvers/simulator.h>
 
 #include <cmath>
@@ -192,15 +193,23 @@ namespace FerroStack
     if (with_jacobian)
       jacobian = 0;
 
-    hp::FEValues<dim>     hp_values(fe_collection,
-                                q_collection,
-                                update_values | update_gradients | update_quadrature_points |
-                                  update_JxW_values);
-    hp::FEFaceValues<dim> hp_face_values(fe_collection,
-                                         face_q_collection,
-                                         update_values | update_gradients | update_normal_vectors |
-                                           update_JxW_values);
-    FullMatrix<double>    cell_matrix;
+    // Built once: an hp::FEValues computes the shape functions of every
+    // element of the collection at its quadrature points when first used.
+    if (!assembly_values)
+      {
+        assembly_values = std::make_unique<hp::FEValues<dim>>(fe_collection,
+                                                              q_collection,
+                                                              update_values | update_gradients |
+                                                                update_quadrature_points | update_JxW_values);
+        assembly_face_values =
+          std::make_unique<hp::FEFaceValues<dim>>(fe_collection,
+                                                  face_q_collection,
+                                                  update_values | update_gradients | update_normal_vectors |
+                                                    update_JxW_values);
+      }
+    hp::FEValues<dim>     &hp_values      = *assembly_values;
+    hp::FEFaceValues<dim> &hp_face_values = *assembly_face_values;
+    FullMatrix<double>     cell_matrix;
     Vector<double>        cell_residual, cell_reference;
     std::vector<types::global_dof_index> dof_indices;
     std::vector<Tensor<1, dim>>          grad_phi, grad_phi_n, grad_phi_p;
@@ -213,7 +222,8 @@ namespace FerroStack
     // the nodal values and shape gradients, sum_j |U_j| |grad u_j|: the size
     // of a gradient before the cancellation between nodes (whose round-off
     // the Newton criterion's reference must cover).
-    Vector<double>                            local_values;
+    std::vector<double>                       local_values, local_history;
+    std::array<std::vector<double>, 2>        local_states;
     std::vector<std::vector<Tensor<1, dim>>>  abs_gradient(fields.n_components());
 
     // Charge density from doping [C/m^3], scaled; frozen P [C/m^2], scaled.
@@ -236,20 +246,34 @@ namespace FerroStack
           const bool                has_P     = has_polarization(cell);
           const bool                has_nc    = has_carriers(cell);
 
-          cell_matrix.reinit(n, n);
-          cell_residual.reinit(n);
-          cell_reference.reinit(n);
+          if (cell_residual.size() != n)
+            {
+              cell_matrix.reinit(n, n);
+              cell_residual.reinit(n);
+              cell_reference.reinit(n);
+              local_values.resize(n);
+              local_history.resize(n);
+              for (auto &state : local_states)
+                state.resize(n);
+            }
           dof_indices.resize(n);
+          cell->get_dof_indices(dof_indices);
+          // One read of each vector per cell (each PETSc read has a cost of
+          // its own); values and gradients come from the local dof values.
+          locally_relevant_solution.extract_subvector_to(dof_indices.begin(),
+                                                         dof_indices.end(),
+                                                         local_values.begin());
           grad_phi.resize(n_q);
-          fe_values[potential_field].get_function_gradients(locally_relevant_solution, grad_phi);
+          fe_values[potential_field].get_function_gradients_from_local_dof_values(local_values, grad_phi);
           if (has_P)
             {
               P_values.resize(n_q);
               P_history.resize(n_q);
               grad_P.resize(n_q);
-              fe_values[polarization_field].get_function_values(locally_relevant_solution, P_values);
-              fe_values[polarization_field].get_function_gradients(locally_relevant_solution, grad_P);
-              fe_values[polarization_field].get_function_values(time_history, P_history);
+              time_history.extract_subvector_to(dof_indices.begin(), dof_indices.end(), local_history.begin());
+              fe_values[polarization_field].get_function_values_from_local_dof_values(local_values, P_values);
+              fe_values[polarization_field].get_function_gradients_from_local_dof_values(local_values, grad_P);
+              fe_values[polarization_field].get_function_values_from_local_dof_values(local_history, P_history);
             }
           if (has_nc)
             {
@@ -258,31 +282,33 @@ namespace FerroStack
               phi_p.resize(n_q);
               grad_phi_n.resize(n_q);
               grad_phi_p.resize(n_q);
-              fe_values[potential_field].get_function_values(locally_relevant_solution, phi);
-              fe_values[electron_field].get_function_values(locally_relevant_solution, phi_n);
-              fe_values[hole_field].get_function_values(locally_relevant_solution, phi_p);
-              fe_values[electron_field].get_function_gradients(locally_relevant_solution, grad_phi_n);
-              fe_values[hole_field].get_function_gradients(locally_relevant_solution, grad_phi_p);
+              fe_values[potential_field].get_function_values_from_local_dof_values(local_values, phi);
+              fe_values[electron_field].get_function_values_from_local_dof_values(local_values, phi_n);
+              fe_values[hole_field].get_function_values_from_local_dof_values(local_values, phi_p);
+              fe_values[electron_field].get_function_gradients_from_local_dof_values(local_values, grad_phi_n);
+              fe_values[hole_field].get_function_gradients_from_local_dof_values(local_values, grad_phi_p);
               if (transient)
                 for (unsigned s = 0; s < 2; ++s)
                   {
                     old_phi[s].resize(n_q);
                     old_phi_n[s].resize(n_q);
                     old_phi_p[s].resize(n_q);
-                    fe_values[potential_field].get_function_values(history_states[s], old_phi[s]);
-                    fe_values[electron_field].get_function_values(history_states[s], old_phi_n[s]);
-                    fe_values[hole_field].get_function_values(history_states[s], old_phi_p[s]);
+                    history_states[s].extract_subvector_to(dof_indices.begin(),
+                                                           dof_indices.end(),
+                                                           local_states[s].begin());
+                    fe_values[potential_field].get_function_values_from_local_dof_values(local_states[s], old_phi[s]);
+                    fe_values[electron_field].get_function_values_from_local_dof_values(local_states[s],
+                                                                                        old_phi_n[s]);
+                    fe_values[hole_field].get_function_values_from_local_dof_values(local_states[s], old_phi_p[s]);
                   }
             }
           if (reference != nullptr)
             {
-              local_values.reinit(n);
-              cell->get_dof_values(locally_relevant_solution, local_values);
               for (auto &g : abs_gradient)
                 g.assign(n_q, Tensor<1, dim>());
               for (unsigned j = 0; j < n; ++j)
                 {
-                  const double U = std::abs(local_values(j));
+                  const double U = std::abs(local_values[j]);
                   auto        &g = abs_gradient[fe.system_to_component_index(j).first];
                   for (unsigned q = 0; q < n_q; ++q)
                     for (unsigned d = 0; d < dim; ++d)
@@ -627,7 +653,6 @@ namespace FerroStack
                                                 with_jacobian ? &cell_matrix : nullptr);
                     }
 
-          cell->get_dof_indices(dof_indices);
           if (with_jacobian)
             constraints.distribute_local_to_global(cell_matrix, cell_residual, dof_indices, jacobian, r);
           else
@@ -663,9 +688,9 @@ namespace FerroStack
     // field-split BoomerAMG is the option for large meshes.
     if (prm.iterative_linear_solver)
       return solve_field_split(r, du);
-    SolverControl                    control(1, 0);
-    PETScWrappers::SparseDirectMUMPS solver(control, comm);
-    solver.solve(jacobian, du, r);
+    if (!direct_solver)
+      direct_solver = std::make_unique<DirectSolver>();
+    direct_solver->solve(jacobian, du, r);
     return 1;
   }
 
@@ -885,6 +910,8 @@ namespace FerroStack
     const unsigned n_iterations = max_iterations > 0 ? max_iterations : prm.newton_max_iterations;
     if (line_search_start.size() != solution.size())
       line_search_start.reinit(solution);
+    // Whether the Jacobian is that of an earlier iterate (Jacobian reuse).
+    bool lagged = false;
     for (unsigned it = 0; it < n_iterations; ++it)
       {
         timer.restart();
@@ -934,6 +961,18 @@ namespace FerroStack
             new_norm  = residual.l2_norm();
             decreased = std::isfinite(new_norm);
           }
+        if (!decreased && lagged)
+          {
+            // A lagged Jacobian gave no descent: refresh it at the start of
+            // this iteration and try again.
+            solution                  = line_search_start;
+            locally_relevant_solution = solution;
+            timer.restart();
+            assemble(constraints, residual, true, false, &residual_reference);
+            stats.assembly_seconds += timer.wall_time();
+            lagged = false;
+            continue;
+          }
         norms = residual_norms();
         if (!decreased)
           {
@@ -948,9 +987,15 @@ namespace FerroStack
               }
             return at_floor;
           }
-        norm = new_norm;
+        const double reduction = new_norm / norm;
+        norm                   = new_norm;
         if (newton_converged(norms))
           return true;
+        // Keep the Jacobian while it still buys a tenfold reduction per
+        // iteration: the next solve then reuses its factorization.
+        lagged = prm.jacobian_reuse && step == 1 && reduction <= 0.1;
+        if (lagged)
+          continue;
         timer.restart();
         assemble(constraints, residual, true);
         stats.assembly_seconds += timer.wall_time();
