@@ -37,15 +37,15 @@ namespace FerroStack
       , scale(prm.temperature)
       , initial_polarization(prm)
   {
-    // The fields, in the order of the FESystem's components.
-    fields.declare("potential", 1, "kT/q");
+    // The modules this deck uses declare their fields, in the order of the
+    // FESystem's components.
+    modules.push_back(&electrostatics_module);
     if (dynamic_polarization())
-      fields.declare("polarization", dim, "eps0 kT/(q nm)");
+      modules.push_back(&ferroelectric_module);
     if (carriers())
-      {
-        fields.declare("electrons", 1, "kT/q (quasi-Fermi potential)");
-        fields.declare("holes", 1, "kT/q (quasi-Fermi potential)");
-      }
+      modules.push_back(&carrier_module);
+    for (const PhysicsModule<dim> *module : modules)
+      module->declare_fields(fields);
     potential_field = fields.scalar("potential");
     if (dynamic_polarization())
       polarization_field = fields.vector("polarization");
@@ -53,6 +53,14 @@ namespace FerroStack
       {
         electron_field = fields.scalar("electrons");
         hole_field     = fields.scalar("holes");
+      }
+    electrostatics_module.phi = ferroelectric_module.phi = carrier_module.phi = fields.component("potential");
+    if (dynamic_polarization())
+      ferroelectric_module.P0 = fields.component("polarization");
+    if (carriers())
+      {
+        carrier_module.n = fields.component("electrons");
+        carrier_module.p = fields.component("holes");
       }
     std::vector<std::string> names;
     for (unsigned f = 0; f < fields.n_fields(); ++f)
@@ -148,6 +156,7 @@ namespace FerroStack
     free_constraints.close();
 
     compute_contact_offsets();
+    configure_modules();
     update_constraints.clear();
     update_constraints.reinit(locally_relevant_dofs);
     update_constraints.merge(free_constraints);
@@ -279,6 +288,18 @@ namespace FerroStack
             LandauEnergy::of(m, prm.temperature).scaled(Constants::eps0, scale.polarization) :
             LandauEnergy());
       }
+    // Which layers carry P and carrier unknowns (the modules' regions).
+    const std::vector<std::string> axis_names = axes;
+    layer_has_polarization.assign(stack->n_layers(), false);
+    layer_has_carriers.assign(stack->n_layers(), false);
+    for (unsigned l = 0; l < stack->n_layers(); ++l)
+      {
+        const Material &m = stack->material(l);
+        const auto      a = std::find(axis_names.begin(), axis_names.end(), m.polarization_axes);
+        layer_has_polarization[l] =
+          dynamic_polarization() && m.is_ferroelectric() && a != axis_names.end() && a != axis_names.begin();
+        layer_has_carriers[l] = carriers() && m.is_semiconducting();
+      }
     if (!dynamic_polarization() && !carriers())
       return;
     const unsigned n_axes = dynamic_polarization() ? 4 : 1;
@@ -368,6 +389,59 @@ namespace FerroStack
                             return initial_polarization.value(x, stack->material(cell->material_id()))[c - 1] /
                                    scale.polarization;
                           });
+  }
+
+  template <int dim>
+  void
+  Simulator<dim>::configure_modules()
+  {
+    const unsigned n_layers = stack->n_layers();
+    // Doping charge [C/m^3] and P [C/m^2], scaled.
+    const double doping_factor = Constants::q * 1e6 / scale.charge_density;
+    electrostatics_module.layers.assign(n_layers, {});
+    ferroelectric_module.layers.assign(n_layers, {});
+    for (unsigned l = 0; l < n_layers; ++l)
+      {
+        const Material &m     = stack->material(l);
+        const Layer    &layer = stack->layer(l);
+        auto           &e     = electrostatics_module.layers[l];
+        for (unsigned d = 0; d < dim; ++d)
+          e.permittivity[d] = m.permittivity[d == dim - 1 ? 2 : d];
+        e.fixed_charge = doping_factor * (layer.donors - layer.acceptors);
+        // TDGL where P is a field (setup_finite_elements gave the layer P
+        // components), else a frozen function (zero outside ferroelectrics).
+        const bool tdgl = dynamic_polarization() && layer_has_polarization[l];
+        e.frozen_polarization = !tdgl;
+        if (tdgl)
+          {
+            auto &f   = ferroelectric_module.layers[l];
+            f.active  = true;
+            f.landau  = layer_landau[l];
+            f.mass    = Constants::eps0 / m.require("Kinetic coefficient", "TDGL");
+            f.gradient =
+              m.require("Gradient coefficient", "TDGL") * Constants::eps0 / (scale.length * scale.length);
+          }
+      }
+    const double P_factor = 1. / scale.polarization;
+    electrostatics_module.frozen_polarization = [this, P_factor](const Point<dim> &x, const unsigned l) {
+      return P_factor * initial_polarization.value(x, stack->material(l));
+    };
+    if (manufactured.permittivity)
+      electrostatics_module.manufactured_permittivity = [this](const Point<dim> &x) {
+        return manufactured.permittivity->value(x);
+      };
+    if (manufactured.source)
+      electrostatics_module.manufactured_source = [this](const Point<dim> &x) { return manufactured.source->value(x); };
+
+    carrier_module.layers     = layer_semiconductor;
+    carrier_module.time_scale = scale.time;
+    carrier_module.active.assign(n_layers, false);
+    for (unsigned l = 0; l < n_layers; ++l)
+      carrier_module.active[l] = carriers() && layer_has_carriers[l];
+    if (manufactured.carrier_source)
+      carrier_module.manufactured_generation = [this](const Point<dim> &x, const unsigned c) {
+        return manufactured.carrier_source->value(x, c);
+      };
   }
 
   template <int dim>

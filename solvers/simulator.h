@@ -13,7 +13,11 @@
 #include <deal.II/lac/petsc_vector.h>
 
 #include <meshes/stack_mesh.h>
+#include <physics/electrostatics/electrostatics_module.h>
+#include <physics/ferroelectric/ferroelectric_module.h>
 #include <physics/field_registry.h>
+#include <physics/physics_module.h>
+#include <physics/transport/carrier_module.h>
 #include <physics/ferroelectric/initial_polarization.h>
 #include <physics/ferroelectric/landau.h>
 #include <physics/transport/semiconductor_model.h>
@@ -65,24 +69,8 @@ namespace FerroStack
     double   setup_seconds     = 0;
   };
 
-  /**
-   * How the time derivative of P enters the TDGL residual at the present
-   * solve: not at all (no P unknowns), held at a given state (the initial
-   * solve for phi), or a BDF formula dP/dt = (a0 P + history) / dt.
-   */
-  struct TimeDiscretization
-  {
-    enum class Mode
-    {
-      none,
-      hold,
-      bdf
-    } mode    = Mode::none;
-    double a0 = 1; ///< BDF coefficient of the new state
-    double a1 = 0; ///< coefficient of the last accepted state
-    double a2 = 0; ///< coefficient of the one before (BDF2)
-    double dt = 1; ///< [s]
-  };
+  /// The BDF coefficients of the present solve (physics/physics_module.h).
+  using TimeDiscretization = TimeCoefficients;
 
   /// What the residual says about each contact: its charge and the
   /// conduction current through it (deck-spec.md sign conventions).
@@ -342,6 +330,14 @@ namespace FerroStack
     /// The Newton criterion (NewtonConvergence) and each field's number of
     /// unknowns (its absolute floor scales with it).
     std::unique_ptr<NewtonConvergence> newton_criterion;
+    /// The physics modules (DESIGN.md): each owns its fields' equations;
+    /// `modules` lists the ones this deck uses, in field order.
+    ElectrostaticsModule<dim>             electrostatics_module;
+    FerroelectricModule<dim>              ferroelectric_module;
+    CarrierModule<dim>                    carrier_module;
+    std::vector<const PhysicsModule<dim> *> modules;
+    /// Per layer: whether P (TDGL) and carriers are unknowns there.
+    std::vector<bool> layer_has_polarization, layer_has_carriers;
     std::vector<double>                field_counts;
     /// Carrier statistics per layer (Physics/Carriers).
     std::vector<SemiconductorModel> layer_semiconductor;
@@ -460,6 +456,11 @@ namespace FerroStack
 
     void
     compute_contact_offsets();
+
+    /// Give each module its per-layer data (after the mesh and the
+    /// carrier models exist).
+    void
+    configure_modules();
 
     /// Build the FE collection and set each cell's active FE index.
     void

@@ -212,11 +212,9 @@ namespace FerroStack
     FullMatrix<double>     cell_matrix;
     Vector<double>        cell_residual, cell_reference;
     std::vector<types::global_dof_index> dof_indices;
-    std::vector<Tensor<1, dim>>          grad_phi, grad_phi_n, grad_phi_p;
-    std::vector<Tensor<1, dim>>          P_values, P_history;
-    std::vector<Tensor<2, dim>>          grad_P;
-    std::vector<double>                  phi, phi_n, phi_p;
-    std::array<std::vector<double>, 3>   old_phi, old_phi_n, old_phi_p; // history states 0, 1
+    std::vector<unsigned>                   component;
+    std::vector<const PhysicsModule<dim> *> active_modules;
+    PointTerms<dim>                         terms;
     std::vector<ShapeInfo>               shape;
     // Per component, the gradient of the interpolant with the magnitudes of
     // the nodal values and shape gradients, sum_j |U_j| |grad u_j|: the size
@@ -226,14 +224,8 @@ namespace FerroStack
     std::array<std::vector<double>, 2>        local_states;
     std::vector<std::vector<Tensor<1, dim>>>  abs_gradient(fields.n_components());
 
-    // Charge density from doping [C/m^3], scaled; frozen P [C/m^2], scaled.
-    const double doping_factor = Constants::q * 1e6 / scale.charge_density;
-    const double P_factor      = 1. / scale.polarization;
-    const bool   transient     = time_discretization.mode == TimeDiscretization::Mode::bdf;
-    const bool   hold          = time_discretization.mode == TimeDiscretization::Mode::hold;
-    // The carrier time derivative in units of Scaling::time:
-    // dn/dt = (a0 n + a1 n_1 + a2 n_2) / dt.
-    const double carrier_dt = time_discretization.dt / scale.time;
+    const bool transient = time_discretization.mode == TimeDiscretization::Mode::bdf;
+    const bool hold      = time_discretization.mode == TimeDiscretization::Mode::hold;
 
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
@@ -263,45 +255,13 @@ namespace FerroStack
           locally_relevant_solution.extract_subvector_to(dof_indices.begin(),
                                                          dof_indices.end(),
                                                          local_values.begin());
-          grad_phi.resize(n_q);
-          fe_values[potential_field].get_function_gradients_from_local_dof_values(local_values, grad_phi);
           if (has_P)
-            {
-              P_values.resize(n_q);
-              P_history.resize(n_q);
-              grad_P.resize(n_q);
-              time_history.extract_subvector_to(dof_indices.begin(), dof_indices.end(), local_history.begin());
-              fe_values[polarization_field].get_function_values_from_local_dof_values(local_values, P_values);
-              fe_values[polarization_field].get_function_gradients_from_local_dof_values(local_values, grad_P);
-              fe_values[polarization_field].get_function_values_from_local_dof_values(local_history, P_history);
-            }
-          if (has_nc)
-            {
-              phi.resize(n_q);
-              phi_n.resize(n_q);
-              phi_p.resize(n_q);
-              grad_phi_n.resize(n_q);
-              grad_phi_p.resize(n_q);
-              fe_values[potential_field].get_function_values_from_local_dof_values(local_values, phi);
-              fe_values[electron_field].get_function_values_from_local_dof_values(local_values, phi_n);
-              fe_values[hole_field].get_function_values_from_local_dof_values(local_values, phi_p);
-              fe_values[electron_field].get_function_gradients_from_local_dof_values(local_values, grad_phi_n);
-              fe_values[hole_field].get_function_gradients_from_local_dof_values(local_values, grad_phi_p);
-              if (transient)
-                for (unsigned s = 0; s < 2; ++s)
-                  {
-                    old_phi[s].resize(n_q);
-                    old_phi_n[s].resize(n_q);
-                    old_phi_p[s].resize(n_q);
-                    history_states[s].extract_subvector_to(dof_indices.begin(),
-                                                           dof_indices.end(),
-                                                           local_states[s].begin());
-                    fe_values[potential_field].get_function_values_from_local_dof_values(local_states[s], old_phi[s]);
-                    fe_values[electron_field].get_function_values_from_local_dof_values(local_states[s],
-                                                                                        old_phi_n[s]);
-                    fe_values[hole_field].get_function_values_from_local_dof_values(local_states[s], old_phi_p[s]);
-                  }
-            }
+            time_history.extract_subvector_to(dof_indices.begin(), dof_indices.end(), local_history.begin());
+          if (has_nc && transient)
+            for (unsigned s = 0; s < 2; ++s)
+              history_states[s].extract_subvector_to(dof_indices.begin(),
+                                                     dof_indices.end(),
+                                                     local_states[s].begin());
           if (reference != nullptr)
             {
               for (auto &g : abs_gradient)
@@ -318,13 +278,6 @@ namespace FerroStack
           // The round-off of a gradient term: 64 machine epsilons of its
           // nodal sums, weighted so that rtol * reference stays above it.
           const double round_off = std::min(1., 64 * std::numeric_limits<double>::epsilon() / prm.newton_tolerance);
-          const auto   abs_dot   = [&](const unsigned c, const unsigned q, const Tensor<1, dim> &grad_v) {
-            double sum = 0;
-            if (reference != nullptr)
-              for (unsigned d = 0; d < dim; ++d)
-                sum += abs_gradient[c][q][d] * std::abs(grad_v[d]);
-            return round_off * sum;
-          };
           shape.resize(n);
           for (unsigned i = 0; i < n; ++i)
             {
@@ -339,254 +292,93 @@ namespace FerroStack
                 shape[i] = {ShapeInfo::Field::polarization, c - 1};
             }
 
-          const Layer              &layer    = stack->layer(cell->material_id());
           const Material           &material = stack->material(cell->material_id());
           const SemiconductorModel &carrier  = layer_semiconductor[cell->material_id()];
-          Tensor<1, dim>            eps_r;
+          Tensor<1, dim>            material_permittivity;
           for (unsigned d = 0; d < dim; ++d)
-            eps_r[d] = material.permittivity[d == dim - 1 ? 2 : d];
-          const Tensor<1, dim> material_permittivity = eps_r; // eps_r may be manufactured below
-          const double        rho_doping = doping_factor * (layer.donors - layer.acceptors);
-          const LandauEnergy &landau     = layer_landau[cell->material_id()];
-          // TDGL coefficients, scaled: mass eps0/Gamma [s], gradient g eps0/L^2.
-          double mass = 0, gradient_coefficient = 0;
-          if (has_P)
-            {
-              mass                 = Constants::eps0 / material.require("Kinetic coefficient", "TDGL");
-              gradient_coefficient = material.require("Gradient coefficient", "TDGL") * Constants::eps0 /
-                                     (scale.length * scale.length);
-            }
+            material_permittivity[d] = material.permittivity[d == dim - 1 ? 2 : d];
+          const double gradient_coefficient = ferroelectric_module.layers[cell->material_id()].gradient;
+
+          // The modules active on this cell, and each shape function's component.
+          active_modules.clear();
+          for (const PhysicsModule<dim> *module : modules)
+            if (module->active_on(cell->material_id()))
+              active_modules.push_back(module);
+          component.resize(n);
+          for (unsigned i = 0; i < n; ++i)
+            component[i] = fe.system_to_component_index(i).first;
+          const unsigned n_components = fields.n_components();
 
           cell_matrix    = 0;
           cell_residual  = 0;
           cell_reference = 0;
+          PointState<dim> state;
+          state.layer = cell->material_id();
           for (unsigned q = 0; q < n_q; ++q)
             {
-              const Point<dim> &x   = fe_values.quadrature_point(q);
-              double            rho = rho_doping;
-              if (manufactured.permittivity)
-                for (unsigned d = 0; d < dim; ++d)
-                  eps_r[d] = manufactured.permittivity->value(x);
-              if (manufactured.source)
-                rho += manufactured.source->value(x);
-              const Tensor<1, dim> P =
-                has_P ? P_values[q] : P_factor * initial_polarization.value(x, material);
+              // The state every module reads: each component's value and
+              // gradient, the BDF history and the last accepted states.
+              state.x = fe_values.quadrature_point(q);
+              state.value.fill(0.);
+              state.gradient.fill(Tensor<1, dim>());
+              state.history.fill(0.);
+              for (auto &old : state.old_value)
+                old.fill(0.);
+              for (unsigned j = 0; j < n; ++j)
+                {
+                  const unsigned c     = component[j];
+                  const double   shape = fe_values.shape_value(j, q);
+                  state.value[c] += local_values[j] * shape;
+                  state.gradient[c] += local_values[j] * fe_values.shape_grad(j, q);
+                  if (has_P)
+                    state.history[c] += local_history[j] * shape;
+                  if (has_nc && transient)
+                    for (unsigned s = 0; s < 2; ++s)
+                      state.old_value[s][c] += local_states[s][j] * shape;
+                }
+              terms.clear();
+              for (const PhysicsModule<dim> *module : active_modules)
+                module->cell_terms(state, time_discretization, terms);
+
+              // Scatter: R_i = value[c] v + flux[c] . grad v, the reference
+              // with the terms' magnitudes plus the round-off of the
+              // gradients they contain, and the Jacobian.
               const double JxW = fe_values.JxW(q);
-
-              // Carriers: densities, recombination, time derivatives (scaled).
-              double                            n_q_ = 0, p_q = 0, dn_dt = 0, dp_dt = 0, mass_carrier = 0;
-              // The sizes of the terms of each row without cancellation (the
-              // Newton criterion's reference residual, NewtonConvergence).
-              double rho_size = std::abs(rho), n_size = 0, p_size = 0;
-              SemiconductorModel::Recombination srh;
-              Tensor<1, dim>                    flux_n, flux_p; // mu n grad phi_n, mu p grad phi_p
-              if (has_nc)
-                {
-                  n_q_ = carrier.electrons(phi[q], phi_n[q]);
-                  p_q  = carrier.holes(phi[q], phi_p[q]);
-                  rho += p_q - n_q_;
-                  rho_size += p_q + n_q_;
-                  srh = carrier.recombination(n_q_, p_q);
-                  n_size = p_size = std::abs(srh.R);
-                  if (transient)
-                    {
-                      mass_carrier = time_discretization.a0 / carrier_dt;
-                      dn_dt        = time_discretization.a0 * n_q_;
-                      dp_dt        = time_discretization.a0 * p_q;
-                      double n_storage = std::abs(dn_dt), p_storage = std::abs(dp_dt);
-                      const double a[2] = {time_discretization.a1, time_discretization.a2};
-                      for (unsigned s = 0; s < 2; ++s)
-                        if (a[s] != 0)
-                          {
-                            const double n_old = a[s] * carrier.electrons(old_phi[s][q], old_phi_n[s][q]);
-                            const double p_old = a[s] * carrier.holes(old_phi[s][q], old_phi_p[s][q]);
-                            dn_dt += n_old;
-                            dp_dt += p_old;
-                            n_storage += std::abs(n_old);
-                            p_storage += std::abs(p_old);
-                          }
-                      n_size += n_storage / carrier_dt;
-                      p_size += p_storage / carrier_dt;
-                      dn_dt /= carrier_dt;
-                      dp_dt /= carrier_dt;
-                    }
-                  if (manufactured.carrier_source) // generation: -G in the storage terms
-                    {
-                      const double G_n = manufactured.carrier_source->value(x, 0);
-                      const double G_p = manufactured.carrier_source->value(x, 1);
-                      dn_dt -= G_n;
-                      dp_dt -= G_p;
-                      n_size += std::abs(G_n);
-                      p_size += std::abs(G_p);
-                    }
-                  flux_n = carrier.mu_n * (n_q_ + carrier.density_floor) * grad_phi_n[q];
-                  flux_p = carrier.mu_p * (p_q + carrier.density_floor) * grad_phi_p[q];
-                }
-              const Tensor<1, dim> flux = PoissonTerms::flux(eps_r, grad_phi[q], P);
-
-              // TDGL driving force per P direction (Landau axes: x = 0, z = dim-1).
-              Tensor<1, dim>                       force, force_size;
-              std::array<std::array<double, 2>, 2> H                = {{{{0, 0}}, {{0, 0}}}};
-              double                               time_coefficient = 0;
-              if (has_P)
-                {
-                  const double Px = dim > 1 ? P[0] : 0., Pz = P[dim - 1];
-                  const auto   g = landau.gradient(Px, Pz);
-                  H              = landau.hessian(Px, Pz);
-                  if (hold)
-                    {
-                      // Hold P at its present value: R_P = mass (P - P_hold).
-                      time_coefficient = 1.;
-                      force            = P - P_history[q];
-                      for (unsigned d = 0; d < dim; ++d)
-                        force_size[d] = std::abs(P[d]) + std::abs(P_history[q][d]);
-                    }
-                  else
-                    {
-                      if (dim > 1)
-                        force[0] = g[0];
-                      force[dim - 1] += g[1];
-                      force += grad_phi[q]; // -E
-                      // The Landau force's size without the cancellation at
-                      // the minimum: |d2f/dP2 P| (2 |alpha| Ps at Ps).
-                      if (dim > 1)
-                        force_size[0] = std::abs(H[0][0] * P[0]);
-                      force_size[dim - 1] += std::abs(H[1][1] * P[dim - 1]);
-                      for (unsigned d = 0; d < dim; ++d)
-                        force_size[d] += std::abs(grad_phi[q][d]) +
-                                         (reference != nullptr ? round_off * abs_gradient[0][q][d] : 0.);
-                      if (transient)
-                        {
-                          time_coefficient = mass * time_discretization.a0 / time_discretization.dt;
-                          force +=
-                            mass / time_discretization.dt * (time_discretization.a0 * P + P_history[q]);
-                          for (unsigned d = 0; d < dim; ++d)
-                            force_size[d] += mass / time_discretization.dt *
-                                             (std::abs(time_discretization.a0 * P[d]) + std::abs(P_history[q][d]));
-                        }
-                    }
-                }
-              const auto hessian = [&](const unsigned a, const unsigned b) {
-                if (hold)
-                  return 0.;
-                const unsigned la = (a == dim - 1 ? 1 : 0), lb = (b == dim - 1 ? 1 : 0);
-                if (dim == 1)
-                  return H[1][1];
-                if ((a != 0 && a != dim - 1) || (b != 0 && b != dim - 1))
-                  return 0.; // the y component of 3D has no Landau energy
-                return H[la][lb];
-              };
-
-              // Derivatives of n, p with respect to (phi, phi_n, phi_p)
-              // applied to a shape value u of the given field.
-              const auto dn = [&](const ShapeInfo &s, const double u) {
-                return s.field == ShapeInfo::Field::potential ? n_q_ * u :
-                       s.field == ShapeInfo::Field::electrons ? -n_q_ * u :
-                                                                0.;
-              };
-              const auto dp = [&](const ShapeInfo &s, const double u) {
-                return s.field == ShapeInfo::Field::potential ? -p_q * u :
-                       s.field == ShapeInfo::Field::holes     ? p_q * u :
-                                                                0.;
-              };
-
               for (unsigned i = 0; i < n; ++i)
                 {
+                  const unsigned        c      = component[i];
                   const double          v      = fe_values.shape_value(i, q);
                   const Tensor<1, dim> &grad_v = fe_values.shape_grad(i, q);
-                  switch (shape[i].field)
+                  cell_residual(i) += (terms.value[c] * v + terms.flux[c] * grad_v) * JxW;
+                  if (reference != nullptr)
                     {
-                      case ShapeInfo::Field::potential:
-                        cell_residual(i) += (flux * grad_v - rho * v) * JxW;
-                        {
-                          double eps_size = 0;
-                          if (reference != nullptr)
-                            for (unsigned d = 0; d < dim; ++d)
-                              eps_size += std::abs(eps_r[d]) * abs_gradient[0][q][d] * std::abs(grad_v[d]);
-                          cell_reference(i) += (std::abs(flux * grad_v) + round_off * eps_size +
-                                                std::abs(P * grad_v) + rho_size * std::abs(v)) *
-                                               JxW;
-                        }
-                        break;
-                      case ShapeInfo::Field::polarization:
-                        {
-                          const unsigned a        = shape[i].direction;
-                          const double   gradient = hold ? 0. : gradient_coefficient * (grad_P[q][a] * grad_v);
-                          cell_residual(i) += (force[a] * v + gradient) * JxW;
-                          cell_reference(i) +=
-                            (force_size[a] * std::abs(v) + std::abs(gradient) +
-                             (hold ? 0. : gradient_coefficient * abs_dot(polarization_field.first_vector_component + a, q, grad_v))) *
-                            JxW;
-                          break;
-                        }
-                      case ShapeInfo::Field::electrons:
-                        cell_residual(i) += (flux_n * grad_v - (dn_dt + srh.R) * v) * JxW;
-                        cell_reference(i) += (std::abs(flux_n * grad_v) +
-                                              carrier.mu_n * (n_q_ + carrier.density_floor) *
-                                                abs_dot(carrier_component(), q, grad_v) +
-                                              n_size * std::abs(v)) *
-                                             JxW;
-                        break;
-                      case ShapeInfo::Field::holes:
-                        cell_residual(i) += (flux_p * grad_v + (dp_dt + srh.R) * v) * JxW;
-                        cell_reference(i) += (std::abs(flux_p * grad_v) +
-                                              carrier.mu_p * (p_q + carrier.density_floor) *
-                                                abs_dot(carrier_component() + 1, q, grad_v) +
-                                              p_size * std::abs(v)) *
-                                             JxW;
-                        break;
+                      double size = terms.value_size[c] * std::abs(v);
+                      for (unsigned d = 0; d < dim; ++d)
+                        size += terms.flux_size[c][d] * std::abs(grad_v[d]);
+                      for (unsigned e = 0; e < n_components; ++e)
+                        if (terms.coupled[c][e])
+                          for (unsigned d = 0; d < dim; ++d)
+                            {
+                              size += round_off * std::abs(terms.dvalue_dgrad[c][e][d]) * abs_gradient[e][q][d] *
+                                      std::abs(v);
+                              for (unsigned k = 0; k < dim; ++k)
+                                size += round_off * std::abs(terms.dflux_dgrad[c][e][d][k]) *
+                                        abs_gradient[e][q][k] * std::abs(grad_v[d]);
+                            }
+                      cell_reference(i) += size * JxW;
                     }
                   if (!with_jacobian)
                     continue;
                   for (unsigned j = 0; j < n; ++j)
                     {
+                      const unsigned e = component[j];
+                      if (!terms.coupled[c][e])
+                        continue;
                       const double          u      = fe_values.shape_value(j, q);
                       const Tensor<1, dim> &grad_u = fe_values.shape_grad(j, q);
-                      double                value  = 0;
-                      switch (shape[i].field)
-                        {
-                          case ShapeInfo::Field::potential:
-                            if (shape[j].is_potential())
-                              value = PoissonTerms::flux_derivative(eps_r, grad_u) * grad_v;
-                            else if (shape[j].is_polarization())
-                              value = -u * grad_v[shape[j].direction]; // d(-P . grad v)/dP
-                            // -rho = n - p - N
-                            value += (dn(shape[j], u) - dp(shape[j], u)) * v;
-                            break;
-                          case ShapeInfo::Field::polarization:
-                            if (shape[j].is_potential())
-                              value = hold ? 0. : grad_u[shape[i].direction] * v; // d(grad phi)/dphi
-                            else if (shape[j].is_polarization())
-                              {
-                                const unsigned a = shape[i].direction, b = shape[j].direction;
-                                value            = hessian(a, b) * u * v;
-                                if (a == b)
-                                  value += time_coefficient * u * v +
-                                           (hold ? 0. : gradient_coefficient * (grad_u * grad_v));
-                              }
-                            break;
-                          case ShapeInfo::Field::electrons:
-                            {
-                              // mu_n n grad phi_n . grad v - (dn/dt + R) v
-                              const double d_n = dn(shape[j], u), d_p = dp(shape[j], u);
-                              value = carrier.mu_n * d_n * (grad_phi_n[q] * grad_v) -
-                                      (mass_carrier * d_n + srh.dR_dn * d_n + srh.dR_dp * d_p) * v;
-                              if (shape[j].field == ShapeInfo::Field::electrons)
-                                value += carrier.mu_n * (n_q_ + carrier.density_floor) * (grad_u * grad_v);
-                              break;
-                            }
-                          case ShapeInfo::Field::holes:
-                            {
-                              // mu_p p grad phi_p . grad v + (dp/dt + R) v
-                              const double d_n = dn(shape[j], u), d_p = dp(shape[j], u);
-                              value = carrier.mu_p * d_p * (grad_phi_p[q] * grad_v) +
-                                      (mass_carrier * d_p + srh.dR_dn * d_n + srh.dR_dp * d_p) * v;
-                              if (shape[j].field == ShapeInfo::Field::holes)
-                                value += carrier.mu_p * (p_q + carrier.density_floor) * (grad_u * grad_v);
-                              break;
-                            }
-                        }
-                      cell_matrix(i, j) += value * JxW;
+                      cell_matrix(i, j) += (v * (terms.dvalue_du[c][e] * u + terms.dvalue_dgrad[c][e] * grad_u) +
+                                            grad_v * (terms.dflux_du[c][e] * u + terms.dflux_dgrad[c][e] * grad_u)) *
+                                           JxW;
                     }
                 }
             }

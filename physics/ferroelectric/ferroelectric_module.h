@@ -1,0 +1,129 @@
+#ifndef ferrostack_physics_ferroelectric_ferroelectric_module_h
+#define ferrostack_physics_ferroelectric_ferroelectric_module_h
+
+#include <physics/ferroelectric/landau.h>
+#include <physics/field_registry.h>
+#include <physics/physics_module.h>
+
+#include <cmath>
+#include <vector>
+
+namespace FerroStack
+{
+  /**
+   * Time-dependent Ginzburg-Landau (Landau-Khalatnikov with gradients,
+   * PHYSICS.md), scaled, per polarized component a:
+   *   R_Pa = [(eps0/Gamma) dPa/dt + df_L/dPa + d phi/dx_a] w + g grad Pa . grad w,
+   * and the bound charge in Poisson's row, -P . grad v. Held mode (the
+   * initial solve) replaces the row by Pa - Pa_hold. The Landau axes are x
+   * (component 0) and z (the last); the in-plane y of 3D has none. The
+   * surface energy of an extrapolation length is a face term
+   * (Simulator's extrapolation faces).
+   */
+  template <int dim>
+  class FerroelectricModule : public PhysicsModule<dim>
+  {
+  public:
+    struct LayerData
+    {
+      bool         active = false; ///< P is a TDGL field in this layer
+      LandauEnergy landau;         ///< scaled
+      double       mass     = 0;   ///< eps0 / Gamma [s]
+      double       gradient = 0;   ///< g eps0 / L^2 (scaled)
+    };
+
+    std::vector<LayerData> layers;
+    unsigned               phi = 0, P0 = 1; ///< components (from the registry)
+
+    std::string
+    name() const override
+    {
+      return "ferroelectric";
+    }
+
+    void
+    declare_fields(FieldRegistry<dim> &registry) const override
+    {
+      registry.declare("polarization", dim, "eps0 kT/(q nm)");
+    }
+
+    bool
+    active_on(const unsigned layer) const override
+    {
+      return layers[layer].active;
+    }
+
+    void
+    cell_terms(const PointState<dim> &s, const TimeCoefficients &time, PointTerms<dim> &t) const override
+    {
+      const LayerData       &layer = layers[s.layer];
+      const bool             hold  = time.mode == TimeCoefficients::Mode::hold;
+      const bool             bdf   = time.mode == TimeCoefficients::Mode::bdf;
+      dealii::Tensor<1, dim> P;
+      for (unsigned a = 0; a < dim; ++a)
+        P[a] = s.value[P0 + a];
+
+      // Bound charge in Poisson's row: -P . grad v.
+      for (unsigned a = 0; a < dim; ++a)
+        {
+          t.flux[phi][a] -= P[a];
+          t.flux_size[phi][a] += std::abs(P[a]);
+          t.dflux_du[phi][P0 + a][a] -= 1;
+          t.couple(phi, P0 + a);
+        }
+
+      if (hold)
+        {
+          for (unsigned a = 0; a < dim; ++a)
+            {
+              t.value[P0 + a] += P[a] - s.history[P0 + a];
+              t.value_size[P0 + a] += std::abs(P[a]) + std::abs(s.history[P0 + a]);
+              t.dvalue_du[P0 + a][P0 + a] += 1;
+              t.couple(P0 + a, P0 + a);
+            }
+          return;
+        }
+
+      const double Px = dim > 1 ? P[0] : 0., Pz = P[dim - 1];
+      const auto   g  = layer.landau.gradient(Px, Pz);
+      const auto   H  = layer.landau.hessian(Px, Pz);
+      // Landau axis of component a: x = 0, z = 1, none (3D y) = -1.
+      const auto axis = [](const unsigned a) { return a == dim - 1 ? 1 : (a == 0 ? 0 : -1); };
+      for (unsigned a = 0; a < dim; ++a)
+        {
+          const unsigned c  = P0 + a;
+          const int      la = axis(a);
+          double         force = la >= 0 ? g[la] : 0.;
+          double         size  = la >= 0 ? std::abs(H[la][la] * P[a]) : 0.;
+          force += s.gradient[phi][a]; // -E_a
+          size += std::abs(s.gradient[phi][a]);
+          t.dvalue_dgrad[c][phi][a] += 1;
+          t.couple(c, phi);
+          if (bdf)
+            {
+              const double m = layer.mass / time.dt;
+              force += m * (time.a0 * P[a] + s.history[c]);
+              size += m * (std::abs(time.a0 * P[a]) + std::abs(s.history[c]));
+              t.dvalue_du[c][c] += m * time.a0;
+            }
+          for (unsigned b = 0; b < dim; ++b)
+            {
+              const int lb = axis(b);
+              if (la >= 0 && lb >= 0)
+                t.dvalue_du[c][P0 + b] += H[la][lb];
+              t.couple(c, P0 + b);
+            }
+          t.value[c] += force;
+          t.value_size[c] += size;
+          for (unsigned d = 0; d < dim; ++d)
+            {
+              t.flux[c][d] += layer.gradient * s.gradient[c][d];
+              t.flux_size[c][d] += std::abs(layer.gradient * s.gradient[c][d]);
+              t.dflux_dgrad[c][c][d][d] += layer.gradient;
+            }
+        }
+    }
+  };
+} // namespace FerroStack
+
+#endif

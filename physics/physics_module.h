@@ -1,0 +1,133 @@
+#ifndef ferrostack_physics_physics_module_h
+#define ferrostack_physics_physics_module_h
+
+#include <deal.II/base/point.h>
+#include <deal.II/base/tensor.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace FerroStack
+{
+  template <int dim>
+  class FieldRegistry;
+
+  /// The most components a problem has (phi, three P, phi_n, phi_p, and
+  /// room for the ion and optical fields to come).
+  constexpr unsigned max_components = 10;
+
+  /**
+   * How the time derivative enters a residual at the present solve (the
+   * BDF coefficients a module needs, nothing of the time loop): not at all,
+   * held at a given state (the initial solve), or the BDF formula
+   * du/dt = (a0 u + a1 u_1 + a2 u_2) / dt.
+   */
+  struct TimeCoefficients
+  {
+    enum class Mode
+    {
+      none,
+      hold,
+      bdf
+    } mode    = Mode::none;
+    double a0 = 1; ///< BDF coefficient of the new state
+    double a1 = 0; ///< coefficient of the last accepted state
+    double a2 = 0; ///< coefficient of the one before (BDF2)
+    double dt = 1; ///< [s]
+  };
+
+  /**
+   * Everything a module may read at one quadrature point, filled once per
+   * point by the assembly loop: each component's value and gradient (zero
+   * where its field does not live), the BDF history sum of each component
+   * (sum_k a_k u^(n-k), k >= 1) and the two last accepted states, the point
+   * and the layer of the cell (whose material the modules look up in their
+   * own per-layer data).
+   */
+  template <int dim>
+  struct PointState
+  {
+    dealii::Point<dim>                                x;
+    unsigned                                          layer = 0;
+    std::array<double, max_components>                value{};
+    std::array<dealii::Tensor<1, dim>, max_components> gradient{};
+    std::array<double, max_components>                history{};
+    std::array<std::array<double, max_components>, 2> old_value{};
+  };
+
+  /**
+   * What the modules add at one quadrature point (PRISMS-PF's pointwise
+   * residual idea): for each component c the residual row is
+   *   R_c = value[c] v + flux[c] . grad v,
+   * and the Jacobian with respect to component e's shape function u is
+   *   v (dvalue_du[c][e] u + dvalue_dgrad[c][e] . grad u)
+   *   + grad v . (dflux_du[c][e] u + dflux_dgrad[c][e] grad u).
+   * value_size and flux_size are the magnitudes of the terms without their
+   * cancellation (the Newton criterion's reference residual). `coupled`
+   * marks the (c, e) pairs a module wrote, so that the loop skips the rest.
+   * A module adds (+=) to whatever rows it owns or couples into.
+   */
+  template <int dim>
+  struct PointTerms
+  {
+    std::array<double, max_components>                                     value{};
+    std::array<dealii::Tensor<1, dim>, max_components>                     flux{};
+    std::array<double, max_components>                                     value_size{};
+    std::array<dealii::Tensor<1, dim>, max_components>                     flux_size{};
+    std::array<std::array<double, max_components>, max_components>         dvalue_du{};
+    std::array<std::array<dealii::Tensor<1, dim>, max_components>, max_components> dvalue_dgrad{};
+    std::array<std::array<dealii::Tensor<1, dim>, max_components>, max_components> dflux_du{};
+    std::array<std::array<dealii::Tensor<2, dim>, max_components>, max_components> dflux_dgrad{};
+    std::array<std::array<bool, max_components>, max_components>           coupled{};
+
+    void
+    clear()
+    {
+      *this = PointTerms<dim>();
+    }
+
+    /// Mark (c, e) as coupled and return *this (for chained writes).
+    void
+    couple(const unsigned c, const unsigned e)
+    {
+      coupled[c][e] = true;
+    }
+  };
+
+  /**
+   * A physics module (lethe's one-lifecycle-per-physics): it declares its
+   * fields, says on which layers it is active, and adds its residual and
+   * Jacobian terms at a quadrature point of a cell; face terms (contacts,
+   * surface conditions) are pointwise functions of the same PointTerms in
+   * the module's folder. A module reads only the PointState and its own
+   * data, never another module, and knows nothing of the time loop or the
+   * solver beyond the TimeCoefficients it is given. The simulator asks each
+   * active module for its terms and scatters them through the field
+   * registry; adding a field means adding a module.
+   */
+  template <int dim>
+  class PhysicsModule
+  {
+  public:
+    virtual ~PhysicsModule() = default;
+
+    /// The module's name, for messages.
+    virtual std::string
+    name() const = 0;
+
+    /// Declare the module's fields (name, components, unit).
+    virtual void
+    declare_fields(FieldRegistry<dim> &registry) const = 0;
+
+    /// Whether the module has terms on cells of layer @p layer.
+    virtual bool
+    active_on(const unsigned layer) const = 0;
+
+    /// Add the module's terms at one quadrature point.
+    virtual void
+    cell_terms(const PointState<dim> &state, const TimeCoefficients &time, PointTerms<dim> &terms) const = 0;
+  };
+} // namespace FerroStack
+
+#endif
