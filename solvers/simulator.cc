@@ -834,6 +834,17 @@ namespace FerroStack
         // must not look newer to a later --restart.
         if (!in_place)
           std::filesystem::remove_all(checkpoint_directory);
+        // Continuing into another directory: start its series with the
+        // checkpoint this run continues from (file named by its sequence
+        // number, see simulator_checkpoint.cc), so that a restart of this run
+        // killed before its first checkpoint works from here too.
+        if (restart_state && !in_place)
+          {
+            const std::string name = "state-" + Utilities::int_to_string(restart_state->sequence, 8) + ".ckpt";
+            std::filesystem::create_directories(checkpoint_directory);
+            std::filesystem::copy_file(restart + "/checkpoint/" + name, checkpoint_directory + "/" + name + ".tmp");
+            std::filesystem::rename(checkpoint_directory + "/" + name + ".tmp", checkpoint_directory + "/" + name);
+          }
       }
     MPI_Barrier(comm);
     if (root)
