@@ -247,9 +247,10 @@ namespace FerroStack
 
   template <int dim>
   void
-  OutputWriter<dim>::resume(const std::vector<std::pair<double, std::string>> &kept, const std::string &source)
+  OutputWriter<dim>::resume(const std::vector<std::pair<double, std::string>> &kept,
+                            const std::string                                 &source)
   {
-    namespace fs     = std::filesystem;
+    namespace fs        = std::filesystem;
     const MPI_Comm comm = simulator.dofs().get_triangulation().get_communicator();
     pvd_records         = kept;
     if (Utilities::MPI::this_mpi_process(comm) == 0)

@@ -43,11 +43,11 @@ namespace FerroStack
     std::uint64_t next_stop = 0;
     std::uint32_t accepted = 0, rejected = 0, failed = 0;
     /// Totals for the final report (SolveStatistics).
-    std::uint32_t       newton_iterations = 0, linear_iterations = 0;
-    double              assembly_seconds = 0, solve_seconds = 0, setup_seconds = 0;
-    std::vector<double> times; ///< of the accepted states, newest first [s]
-    std::vector<std::vector<double>> charge_history; ///< per accepted state, per contact
-    std::uint64_t                    terminal_rows = 0;
+    std::uint32_t                               newton_iterations = 0, linear_iterations = 0;
+    double                                      assembly_seconds = 0, solve_seconds = 0, setup_seconds = 0;
+    std::vector<double>                         times;          ///< of the accepted states, newest first [s]
+    std::vector<std::vector<double>>            charge_history; ///< per accepted state, per contact
+    std::uint64_t                               terminal_rows = 0;
     std::vector<std::pair<double, std::string>> field_records;
     /// The checkpoint's number in its directory (state-NNNNNNNN.ckpt).
     std::uint64_t sequence = 0;

@@ -840,10 +840,13 @@ namespace FerroStack
         // killed before its first checkpoint works from here too.
         if (restart_state && !in_place)
           {
-            const std::string name = "state-" + Utilities::int_to_string(restart_state->sequence, 8) + ".ckpt";
+            const std::string name =
+              "state-" + Utilities::int_to_string(restart_state->sequence, 8) + ".ckpt";
             std::filesystem::create_directories(checkpoint_directory);
-            std::filesystem::copy_file(restart + "/checkpoint/" + name, checkpoint_directory + "/" + name + ".tmp");
-            std::filesystem::rename(checkpoint_directory + "/" + name + ".tmp", checkpoint_directory + "/" + name);
+            std::filesystem::copy_file(restart + "/checkpoint/" + name,
+                                       checkpoint_directory + "/" + name + ".tmp");
+            std::filesystem::rename(checkpoint_directory + "/" + name + ".tmp",
+                                    checkpoint_directory + "/" + name);
           }
       }
     MPI_Barrier(comm);
@@ -856,9 +859,9 @@ namespace FerroStack
     log.open(directory + "/run.log", in_place);
     log.print(summary());
     if (restart_state)
-      log.print("Restarting from " + restart + "/checkpoint (checkpoint " + std::to_string(restart_state->sequence) +
-                ", t = " + format_number(restart_state->t) + " s, " + std::to_string(restart_state->terminal_rows) +
-                " rows of terminals.csv)\n");
+      log.print("Restarting from " + restart + "/checkpoint (checkpoint " +
+                std::to_string(restart_state->sequence) + ", t = " + format_number(restart_state->t) +
+                " s, " + std::to_string(restart_state->terminal_rows) + " rows of terminals.csv)\n");
     for (const std::string &field : prm.output_fields)
       if (field != "potential" && field != "electric field" && field != "polarization" && field != "material" &&
           !(carriers() && (field == "electrons" || field == "holes" || field == "current density")))

@@ -554,7 +554,7 @@ namespace FerroStack
     /// @p fields) and the solution vectors @p states (newest first) as the
     /// next checkpoint, atomically. Collective.
     void
-    write_checkpoint(TimeStepperState                                      state,
+    write_checkpoint(TimeStepperState                                       state,
                      const std::vector<dealii::PETScWrappers::MPI::Vector> &states,
                      const TerminalsWriter                                 &terminals,
                      const OutputWriter<dim>                               &fields);

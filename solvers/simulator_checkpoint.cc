@@ -9,9 +9,6 @@
 #include <solvers/simulator.h>
 #include <solvers/text_utilities.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -19,6 +16,9 @@
 #include <sstream>
 #include <type_traits>
 #include <unordered_map>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 /**
  * @file
@@ -214,7 +214,7 @@ namespace FerroStack
     checkpoint_files(const std::string &directory)
     {
       std::vector<std::pair<std::uint64_t, fs::path>> found;
-      std::error_code                                  error;
+      std::error_code                                 error;
       for (const auto &entry : fs::directory_iterator(directory, error))
         {
           const std::string name = entry.path().filename().string();
@@ -320,10 +320,10 @@ namespace FerroStack
 
   template <int dim>
   void
-  Simulator<dim>::write_checkpoint(TimeStepperState                         state,
+  Simulator<dim>::write_checkpoint(TimeStepperState                               state,
                                    const std::vector<PETScWrappers::MPI::Vector> &states,
-                                   const TerminalsWriter                    &terminals,
-                                   const OutputWriter<dim>                  &output)
+                                   const TerminalsWriter                         &terminals,
+                                   const OutputWriter<dim>                       &output)
   {
     const bool root     = Utilities::MPI::this_mpi_process(comm) == 0;
     state.terminal_rows = terminals.n_rows();
@@ -351,7 +351,8 @@ namespace FerroStack
           for (const auto &v : ghosted)
             {
               cell->get_dof_values(v, values);
-              cells.bytes.append(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(double));
+              cells.bytes.append(reinterpret_cast<const char *>(values.data()),
+                                 values.size() * sizeof(double));
             }
         }
     const std::vector<std::string>   pieces = Utilities::MPI::gather(comm, cells.bytes, 0);
@@ -478,26 +479,28 @@ namespace FerroStack
     if (!error.empty())
       throw DeckError(error);
 
-    auto state        = std::make_unique<TimeStepperState>();
-    auto n_states     = std::uint32_t(0);
-    using CellRecord  = std::pair<std::uint32_t, const char *>; // active FE index, its values
+    auto state       = std::make_unique<TimeStepperState>();
+    auto n_states    = std::uint32_t(0);
+    using CellRecord = std::pair<std::uint32_t, const char *>; // active FE index, its values
     std::unordered_map<std::string, std::pair<CellRecord, std::uint32_t>> cells;
     try
       {
         ByteReader in(bytes, magic.size(), bytes.size() - sizeof(std::uint64_t) - end_marker.size());
-        const auto mismatch = [&](const std::string &what, const std::string &checkpoint, const std::string &deck) {
-          return "--restart: " + chosen + " does not fit the deck " + prm.deck_file + ": " + what +
-                 " (checkpoint: " + checkpoint + ", deck: " + deck + ")";
-        };
+        const auto mismatch =
+          [&](const std::string &what, const std::string &checkpoint, const std::string &deck) {
+            return "--restart: " + chosen + " does not fit the deck " + prm.deck_file + ": " + what +
+                   " (checkpoint: " + checkpoint + ", deck: " + deck + ")";
+          };
         const auto file_dim = in.get<std::uint32_t>();
         if (file_dim != dim)
           throw DeckError(mismatch("dimension", std::to_string(file_dim), std::to_string(dim)));
-        state->kind = TimeStepperState::Kind(in.get<std::uint32_t>());
+        state->kind          = TimeStepperState::Kind(in.get<std::uint32_t>());
         const bool transient = dynamic_polarization() || carriers();
         if ((state->kind == TimeStepperState::Kind::transient) != transient)
-          throw DeckError(mismatch("time loop",
-                                   state->kind == TimeStepperState::Kind::transient ? "transient" : "quasi-static",
-                                   transient ? "transient" : "quasi-static"));
+          throw DeckError(
+            mismatch("time loop",
+                     state->kind == TimeStepperState::Kind::transient ? "transient" : "quasi-static",
+                     transient ? "transient" : "quasi-static"));
         const auto n_cells = in.get<std::uint64_t>();
         if (n_cells != stack->triangulation().n_global_active_cells())
           throw DeckError(mismatch("number of cells",
@@ -547,13 +550,14 @@ namespace FerroStack
           throw std::runtime_error("it holds an inconsistent number of states");
         const auto n_records = in.get<std::uint64_t>();
         if (n_records != n_cells)
-          throw std::runtime_error("it holds " + std::to_string(n_records) + " cells of " + std::to_string(n_cells));
+          throw std::runtime_error("it holds " + std::to_string(n_records) + " cells of " +
+                                   std::to_string(n_cells));
         for (std::uint64_t c = 0; c < n_records; ++c)
           {
-            std::string   id       = in.get_string();
-            const auto    fe_index = in.get<std::uint32_t>();
-            const auto    n_values = in.get<std::uint32_t>();
-            const char   *values   = in.take(std::size_t(n_values) * n_states * sizeof(double));
+            std::string id       = in.get_string();
+            const auto  fe_index = in.get<std::uint32_t>();
+            const auto  n_values = in.get<std::uint32_t>();
+            const char *values   = in.take(std::size_t(n_values) * n_states * sizeof(double));
             cells.emplace(std::move(id), std::make_pair(CellRecord(fe_index, values), n_values));
           }
         if (in.remaining() != 0)
@@ -575,11 +579,11 @@ namespace FerroStack
     // The rows the checkpoint counts must be in DIR/terminals.csv.
     if (root)
       {
-        const std::string        csv = directory + "/terminals.csv";
-        std::ifstream            in(csv);
-        std::string              line;
-        std::uint64_t            lines = 0;
-        bool                     same_columns = false;
+        const std::string csv = directory + "/terminals.csv";
+        std::ifstream     in(csv);
+        std::string       line;
+        std::uint64_t     lines        = 0;
+        bool              same_columns = false;
         while (lines < state->terminal_rows + 1 && std::getline(in, line))
           {
             if (lines == 0)
@@ -592,8 +596,8 @@ namespace FerroStack
         else if (!same_columns)
           error = "--restart: " + csv + " has other columns than the deck " + prm.deck_file + " gives";
         else if (lines < state->terminal_rows + 1)
-          error = "--restart: " + csv + " has " + std::to_string(lines - 1) + " rows, the checkpoint " + chosen +
-                  " needs " + std::to_string(state->terminal_rows);
+          error = "--restart: " + csv + " has " + std::to_string(lines - 1) + " rows, the checkpoint " +
+                  chosen + " needs " + std::to_string(state->terminal_rows);
       }
     error = first_error(error, comm);
     if (!error.empty())
@@ -608,12 +612,13 @@ namespace FerroStack
           const auto record = cells.find(cell->id().to_string());
           if (record == cells.end())
             {
-              error = "--restart: " + chosen + " does not fit the deck " + prm.deck_file + ": it has no cell " +
-                      cell->id().to_string() + " (the mesh differs)";
+              error = "--restart: " + chosen + " does not fit the deck " + prm.deck_file +
+                      ": it has no cell " + cell->id().to_string() + " (the mesh differs)";
               break;
             }
           const unsigned n_values = record->second.second;
-          if (record->second.first.first != cell->active_fe_index() || n_values != cell->get_fe().n_dofs_per_cell())
+          if (record->second.first.first != cell->active_fe_index() ||
+              n_values != cell->get_fe().n_dofs_per_cell())
             {
               error = "--restart: " + chosen + " does not fit the deck " + prm.deck_file + ": cell " +
                       cell->id().to_string() + " has other fields or regions";
@@ -627,7 +632,9 @@ namespace FerroStack
               if (locally_owned_dofs.is_element(indices[i]))
                 {
                   double value;
-                  std::memcpy(&value, values + (std::size_t(s) * n_values + i) * sizeof(double), sizeof(double));
+                  std::memcpy(&value,
+                              values + (std::size_t(s) * n_values + i) * sizeof(double),
+                              sizeof(double));
                   restart_vectors[s](indices[i]) = value;
                 }
         }
