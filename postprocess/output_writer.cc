@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 namespace FerroStack
@@ -213,7 +214,7 @@ namespace FerroStack
     flags.compression_level = DataOutBase::VtkFlags::best_speed;
     data_out.set_flags(flags);
 
-    const std::string base = "solution-" + Utilities::int_to_string(records.size(), 5);
+    const std::string base = "solution-" + Utilities::int_to_string(pvd_records.size(), 5);
     {
       const std::string name = base + "." + Utilities::int_to_string(rank, 4) + ".vtu";
       std::ofstream     out(directory + "/" + name + ".tmp");
@@ -231,14 +232,59 @@ namespace FerroStack
           std::ofstream out(directory + "/" + base + ".pvtu");
           data_out.write_pvtu_record(out, pieces);
         }
-        records.emplace_back(t, base + ".pvtu");
-        std::ofstream pvd(directory + "/solution.pvd.tmp");
-        DataOutBase::write_pvd_record(pvd, records);
-        pvd.close();
-        std::rename((directory + "/solution.pvd.tmp").c_str(), (directory + "/solution.pvd").c_str());
+        pvd_records.emplace_back(t, base + ".pvtu");
+        write_pvd();
       }
     else
-      records.emplace_back(t, base + ".pvtu");
+      pvd_records.emplace_back(t, base + ".pvtu");
+  }
+
+  template <int dim>
+  void
+  OutputWriter<dim>::write_pvd() const
+  {
+    std::ofstream pvd(directory + "/solution.pvd.tmp");
+    DataOutBase::write_pvd_record(pvd, pvd_records);
+    pvd.close();
+    std::rename((directory + "/solution.pvd.tmp").c_str(), (directory + "/solution.pvd").c_str());
+  }
+
+  template <int dim>
+  void
+  OutputWriter<dim>::resume(const std::vector<std::pair<double, std::string>> &kept,
+                            const std::string                                 &source)
+  {
+    namespace fs        = std::filesystem;
+    const MPI_Comm comm = simulator.dofs().get_triangulation().get_communicator();
+    pvd_records         = kept;
+    if (Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        std::error_code error;
+        const bool      same = fs::equivalent(source, directory, error);
+        // solution-NNNNN.pvtu and solution-NNNNN.RRRR.vtu: files numbered
+        // from kept.size() on are outputs of the killed run after its
+        // checkpoint (or of an earlier run); the restarted run writes its own.
+        const auto number_of = [](const std::string &name) -> long {
+          if (name.rfind("solution-", 0) != 0 || name.size() < 15 || name[14] != '.')
+            return -1;
+          const std::string digits = name.substr(9, 5);
+          return digits.find_first_not_of("0123456789") == std::string::npos ? std::stol(digits) : -1;
+        };
+        for (const auto &entry : fs::directory_iterator(directory))
+          if (number_of(entry.path().filename().string()) >= long(kept.size()))
+            fs::remove(entry.path(), error);
+        if (!same)
+          for (const auto &entry : fs::directory_iterator(source))
+            {
+              const long n = number_of(entry.path().filename().string());
+              if (n >= 0 && n < long(kept.size()))
+                fs::copy_file(entry.path(),
+                              fs::path(directory) / entry.path().filename(),
+                              fs::copy_options::overwrite_existing);
+            }
+        write_pvd();
+      }
+    MPI_Barrier(comm);
   }
 
   template class OutputWriter<1>;

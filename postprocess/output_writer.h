@@ -26,10 +26,32 @@ namespace FerroStack
     void
     write(const double t);
 
+    /// The entries of solution.pvd so far: (time [s], .pvtu file).
+    const std::vector<std::pair<double, std::string>> &
+    records() const
+    {
+      return pvd_records;
+    }
+
+    /**
+     * Continue the field output of a restarted run: solution.pvd gets
+     * @p kept (the checkpoint's entries), files of later outputs of the
+     * killed run are removed, and, if @p source is another directory, the
+     * kept .pvtu/.vtu files are copied from there, so that the series is
+     * complete in this run's directory. The next output gets the next
+     * number. Collective; rank 0 touches the files.
+     */
+    void
+    resume(const std::vector<std::pair<double, std::string>> &kept, const std::string &source);
+
   private:
+    /// Rewrite solution.pvd from pvd_records (temporary name, renamed).
+    void
+    write_pvd() const;
+
     const Simulator<dim>                       &simulator;
     std::string                                 directory;
-    std::vector<std::pair<double, std::string>> records;
+    std::vector<std::pair<double, std::string>> pvd_records;
   };
 } // namespace FerroStack
 

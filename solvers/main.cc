@@ -14,6 +14,17 @@ using namespace FerroStack;
 
 namespace
 {
+  /// Where the run writes: --output, else the directory a --restart
+  /// continues (deck-spec.md: `--restart DIR` appends to DIR's files), else
+  /// the deck's Output/Directory.
+  std::string
+  run_directory(const Parameters &prm, const CommandLine &command_line)
+  {
+    if (!command_line.output.empty())
+      return command_line.output;
+    return command_line.restart.empty() ? prm.output_directory : command_line.restart;
+  }
+
   /// Build and run the simulator of dimension dim (ASPECT's dispatch).
   template <int dim>
   void
@@ -26,7 +37,7 @@ namespace
         log.print("Deck " + prm.deck_file + " is valid.\n" + simulator.summary());
         return;
       }
-    simulator.run(command_line.output.empty() ? prm.output_directory : command_line.output);
+    simulator.run(run_directory(prm, command_line), command_line.restart);
   }
 } // namespace
 
@@ -52,14 +63,11 @@ main(int argc, char **argv)
             Parameters::print_parameters(std::cout);
           return exit_codes::success;
         }
-      if (!command_line.restart.empty())
-        throw DeckError(
-          "--restart " + command_line.restart +
-          ": checkpoints are written by time-dependent runs, which this version does not have yet");
-
       const Parameters prm(command_line.deck, command_line.overrides);
       if (!command_line.check)
-        check_output_directory(prm, command_line.output, MPI_COMM_WORLD);
+        check_output_directory(prm,
+                               command_line.output.empty() ? command_line.restart : command_line.output,
+                               MPI_COMM_WORLD);
       switch (prm.dimension)
         {
           case 1:

@@ -301,7 +301,18 @@ namespace FerroStack
         prm.declare_entry("Checkpoint every",
                           "600",
                           QuantityPattern(Quantity::time, 0),
-                          "Wall-clock interval of checkpoints [s].");
+                          "Wall-clock interval of checkpoints [s] (measured from the start of "
+                          "the run or the last checkpoint, checked after each accepted step); "
+                          "0 = only the checkpoint at the end of the run, which is always "
+                          "written. A checkpoint (DIR/checkpoint/) holds everything the next step "
+                          "depends on; `ferrostack DECK.prm --restart DIR` continues from the "
+                          "newest complete one.");
+        prm.declare_entry("Checkpoint every steps",
+                          "0",
+                          Patterns::Integer(0),
+                          "Also write a checkpoint after every this many accepted steps [1]; "
+                          "0 = off. Deterministic, unlike the wall clock: for tests and for "
+                          "runs whose steps take long.");
       }
       prm.leave_subsection();
 
@@ -1001,7 +1012,8 @@ namespace FerroStack
     output_directory = prm.get("Directory");
     fields_every     = DeckPatterns::quantity(prm.get("Fields every"), Quantity::time);
     output_fields    = split(prm.get("Fields"), ',');
-    checkpoint_every = DeckPatterns::quantity(prm.get("Checkpoint every"), Quantity::time);
+    checkpoint_every       = DeckPatterns::quantity(prm.get("Checkpoint every"), Quantity::time);
+    checkpoint_every_steps = prm.get_integer("Checkpoint every steps");
     prm.leave_subsection();
     output_directory_location = deck.location("Output/Directory").describe();
 

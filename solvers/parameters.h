@@ -104,7 +104,8 @@ namespace FerroStack
     std::string              output_directory = "out";
     double                   fields_every     = 0; ///< [s]
     std::vector<std::string> output_fields;
-    double                   checkpoint_every = 600; ///< wall-clock [s]
+    double                   checkpoint_every       = 600; ///< wall-clock [s]; 0 = only at the end
+    unsigned                 checkpoint_every_steps = 0;   ///< accepted steps; 0 = off
     /// Where Output/Directory was given ("deck.prm:40", a --set, or the deck
     /// file for the default), for errors about the directory.
     std::string output_directory_location;

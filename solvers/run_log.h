@@ -21,12 +21,14 @@ namespace FerroStack
         : root(is_root)
     {}
 
+    /// Write into @p filename from now on (appending after its content if
+    /// @p append: a restarted run continues the killed run's log).
     void
-    open(const std::string &filename)
+    open(const std::string &filename, const bool append = false)
     {
       if (!root)
         return;
-      file.open(filename);
+      file.open(filename, append ? std::ios::app : std::ios::out);
       file << early.str();
       file.flush();
     }

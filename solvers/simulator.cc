@@ -16,6 +16,7 @@
 #include <solvers/deck_error.h>
 #include <solvers/direct_solver.h>
 #include <solvers/simulator.h>
+#include <solvers/text_utilities.h>
 #include <solvers/time_grid.h>
 
 #include <cmath>
@@ -871,26 +872,9 @@ namespace FerroStack
 
   template <int dim>
   void
-  Simulator<dim>::run(const std::string &directory)
+  Simulator<dim>::run(const std::string &directory, const std::string &restart)
   {
     const bool root = Utilities::MPI::this_mpi_process(comm) == 0;
-    if (root)
-      std::filesystem::create_directories(directory);
-    MPI_Barrier(comm);
-    if (root)
-      {
-        std::ofstream deck(directory + "/deck.prm");
-        deck << "# The deck as run (" << prm.deck_file << "), every key with its final value.\n"
-             << prm.deck_as_run;
-      }
-    log.open(directory + "/run.log");
-    log.print(summary());
-    for (const std::string &field : prm.output_fields)
-      if (field != "potential" && field != "electric field" && field != "polarization" && field != "material" &&
-          !(carriers() && (field == "electrons" || field == "holes" || field == "current density")))
-        log.print("Note: Output/Fields asks for '" + field +
-                  "', which this run does not compute (its physics is off); it is not written.\n");
-
     // Columns of terminals.csv (deck-spec.md).
     const std::string        current_unit = dim == 1 ? "A/m^2" : dim == 2 ? "A/m" : "A";
     const std::string        charge_unit  = dim == 1 ? "C/m^2" : dim == 2 ? "C/m" : "C";
@@ -909,8 +893,69 @@ namespace FerroStack
         }
     if (dynamic_polarization())
       columns.push_back(std::string("F_total[") + (dim == 1 ? "J/m^2" : dim == 2 ? "J/m" : "J") + "]");
-    TerminalsWriter   terminals(directory + "/terminals.csv", columns, root);
+
+    // A restart reads and checks its checkpoint before anything is written.
+    if (!restart.empty())
+      load_checkpoint(restart, join(columns, ","));
+    std::error_code same_error;
+    const bool      in_place = !restart.empty() && std::filesystem::exists(directory) &&
+                          std::filesystem::equivalent(restart, directory, same_error);
+    checkpoint_directory = directory + "/checkpoint";
+    if (root)
+      {
+        std::filesystem::create_directories(directory);
+        // A run that does not continue in place starts a new series of
+        // checkpoints: older ones (of an earlier run into this directory)
+        // must not look newer to a later --restart.
+        if (!in_place)
+          std::filesystem::remove_all(checkpoint_directory);
+        // Continuing into another directory: start its series with the
+        // checkpoint this run continues from (file named by its sequence
+        // number, see simulator_checkpoint.cc), so that a restart of this run
+        // killed before its first checkpoint works from here too.
+        if (restart_state && !in_place)
+          {
+            const std::string name =
+              "state-" + Utilities::int_to_string(restart_state->sequence, 8) + ".ckpt";
+            std::filesystem::create_directories(checkpoint_directory);
+            std::filesystem::copy_file(restart + "/checkpoint/" + name,
+                                       checkpoint_directory + "/" + name + ".tmp");
+            std::filesystem::rename(checkpoint_directory + "/" + name + ".tmp",
+                                    checkpoint_directory + "/" + name);
+          }
+      }
+    MPI_Barrier(comm);
+    if (root)
+      {
+        std::ofstream deck(directory + "/deck.prm");
+        deck << "# The deck as run (" << prm.deck_file << "), every key with its final value.\n"
+             << prm.deck_as_run;
+      }
+    log.open(directory + "/run.log", in_place);
+    log.print(summary());
+    if (restart_state)
+      log.print("Restarting from " + restart + "/checkpoint (checkpoint " +
+                std::to_string(restart_state->sequence) + ", t = " + format_number(restart_state->t) +
+                " s, " + std::to_string(restart_state->terminal_rows) + " rows of terminals.csv)\n");
+    for (const std::string &field : prm.output_fields)
+      if (field != "potential" && field != "electric field" && field != "polarization" && field != "material" &&
+          !(carriers() && (field == "electrons" || field == "holes" || field == "current density")))
+        log.print("Note: Output/Fields asks for '" + field +
+                  "', which this run does not compute (its physics is off); it is not written.\n");
+
+    std::unique_ptr<TerminalsWriter> terminals_writer =
+      restart_state ? std::make_unique<TerminalsWriter>(directory + "/terminals.csv",
+                                                        columns,
+                                                        root,
+                                                        restart + "/terminals.csv",
+                                                        restart_state->terminal_rows) :
+                      std::make_unique<TerminalsWriter>(directory + "/terminals.csv", columns, root);
+    TerminalsWriter  &terminals = *terminals_writer;
     OutputWriter<dim> fields(*this, directory);
+    if (restart_state && !prm.output_fields.empty())
+      fields.resume(restart_state->field_records, restart);
+    last_checkpoint_time   = std::chrono::steady_clock::now();
+    steps_since_checkpoint = 0;
 
     Timer timer;
     if (dynamic_polarization() || carriers())
@@ -957,7 +1002,17 @@ namespace FerroStack
     double                    previous_time = 0;
     unsigned                  total_linear  = 0;
     SolveStatistics           totals;
-    for (std::size_t n = 0; n < times.size(); ++n)
+    std::size_t               first = 0;
+    if (restart_state)
+      {
+        // The solves are independent but for the start of Newton (the last
+        // solution, restored by load_checkpoint) and dQ/dt.
+        first            = restart_state->next_stop;
+        previous_time    = restart_state->times.at(0);
+        previous_charges = restart_state->charge_history.at(0);
+        total_linear     = restart_state->linear_iterations;
+      }
+    for (std::size_t n = first; n < times.size(); ++n)
       {
         const double          t     = times[n];
         const SolveStatistics stats = solve_at(t);
@@ -984,6 +1039,18 @@ namespace FerroStack
           fields.write(t);
         previous_charges = charges;
         previous_time    = t;
+        if (checkpoint_due() || n + 1 == times.size())
+          {
+            TimeStepperState state;
+            state.kind              = TimeStepperState::Kind::quasi_static;
+            state.t                 = t;
+            state.next_stop         = n + 1;
+            state.accepted          = n + 1;
+            state.linear_iterations = total_linear;
+            state.times             = {t};
+            state.charge_history    = {charges};
+            write_checkpoint(state, {solution}, terminals, fields);
+          }
       }
     std::ostringstream done;
     done << "Done: " << times.size() << " solves, " << total_linear << " CG iterations\n"

@@ -21,11 +21,13 @@
 #include <physics/ferroelectric/initial_polarization.h>
 #include <physics/ferroelectric/landau.h>
 #include <physics/transport/semiconductor_model.h>
+#include <solvers/checkpoint.h>
 #include <solvers/parameters.h>
 #include <solvers/newton_convergence.h>
 #include <solvers/run_log.h>
 #include <solvers/units.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -127,9 +129,13 @@ namespace FerroStack
     std::string
     summary() const;
 
-    /// Run the deck's time loop, writing every output into @p directory.
+    /// Run the deck's time loop, writing every output into @p directory;
+    /// with @p restart, continue from the newest complete checkpoint in
+    /// that directory (`--restart DIR`, simulator_checkpoint.cc) instead of
+    /// starting at t = 0. Throws DeckError before anything is written if
+    /// the checkpoint is missing, incomplete or does not fit the deck.
     void
-    run(const std::string &directory);
+    run(const std::string &directory, const std::string &restart = "");
 
     /// Whether P is an unknown (TDGL) rather than a frozen function.
     bool
@@ -521,6 +527,45 @@ namespace FerroStack
     /// The quasi-static loop of electrostatics: one solve per time.
     void
     run_quasi_static(TerminalsWriter &terminals, OutputWriter<dim> &fields);
+
+    /// @name Checkpoint/restart (simulator_checkpoint.cc)
+    /// @{
+    /// The checkpoint a restarted run continues from (null: start at t = 0)
+    /// and its solution vectors, newest first (locally owned layout).
+    std::unique_ptr<TimeStepperState>               restart_state;
+    std::vector<dealii::PETScWrappers::MPI::Vector> restart_vectors;
+    /// The directory a restart reads terminals.csv and the field files from.
+    std::string restart_directory;
+    /// Where this run writes checkpoints (DIR/checkpoint) and the number
+    /// the next one gets.
+    std::string   checkpoint_directory;
+    std::uint64_t checkpoint_sequence = 0;
+    /// When the last checkpoint was written (or the run started), and the
+    /// accepted steps since (`Output/Checkpoint every [steps]`).
+    std::chrono::steady_clock::time_point last_checkpoint_time;
+    unsigned                              steps_since_checkpoint = 0;
+
+    /// Read the newest complete checkpoint of @p directory into
+    /// restart_state and restart_vectors and set the solution to its newest
+    /// state; checks that it fits this deck (mesh, fields, terminals.csv
+    /// columns @p header). Collective; throws DeckError on every rank.
+    void
+    load_checkpoint(const std::string &directory, const std::string &header);
+
+    /// Whether a checkpoint is due after an accepted step (wall clock or
+    /// step count; rank 0 decides, so that all ranks agree). Collective.
+    bool
+    checkpoint_due();
+
+    /// Write @p state (its output counters completed from @p terminals and
+    /// @p fields) and the solution vectors @p states (newest first) as the
+    /// next checkpoint, atomically. Collective.
+    void
+    write_checkpoint(TimeStepperState                                       state,
+                     const std::vector<dealii::PETScWrappers::MPI::Vector> &states,
+                     const TerminalsWriter                                 &terminals,
+                     const OutputWriter<dim>                               &fields);
+    /// @}
   };
 } // namespace FerroStack
 

@@ -44,7 +44,8 @@ namespace FerroStack
   Simulator<dim>::run_transient(TerminalsWriter &terminals, OutputWriter<dim> &fields)
   {
     SolveStatistics totals, attempted;
-    solve_initial_state(totals);
+    if (!restart_state) // a restart has its state from load_checkpoint
+      solve_initial_state(totals);
     attempted = totals;
 
     double P_scale = 0; // largest Ps of the ferroelectrics, scaled
@@ -74,9 +75,12 @@ namespace FerroStack
     TerminalResiduals   terminal = terminal_residuals();
     std::vector<double> charges  = terminal.charges;
     std::vector<double> currents = terminal.conduction;
-    terminals.write_row(terminal_row(0, charges, currents));
-    if (!prm.output_fields.empty())
-      fields.write(0);
+    if (!restart_state)
+      {
+        terminals.write_row(terminal_row(0, charges, currents));
+        if (!prm.output_fields.empty())
+          fields.write(0);
+      }
 
     // Accepted history: states[0] = newest.
     std::vector<PETScWrappers::MPI::Vector> states         = {solution};
@@ -89,6 +93,28 @@ namespace FerroStack
     unsigned                   accepted = 0, rejected = 0, failed = 0, consecutive_failures = 0;
     const double               tol = prm.tolerance;
     PETScWrappers::MPI::Vector predicted(locally_owned_dofs, comm), history(locally_owned_dofs, comm);
+    // The loop's state is what a checkpoint holds (TimeStepperState).
+    const auto stepper_state = [&]() {
+      TimeStepperState s;
+      s.t = t, s.dt = dt, s.last_dt = last_dt, s.next_stop = next_stop;
+      s.accepted = accepted, s.rejected = rejected, s.failed = failed;
+      s.newton_iterations = totals.newton_iterations, s.linear_iterations = totals.linear_iterations;
+      s.assembly_seconds = totals.assembly_seconds, s.solve_seconds = totals.solve_seconds;
+      s.times = times, s.charge_history = charge_history;
+      return s;
+    };
+    if (restart_state)
+      {
+        const TimeStepperState &s = *restart_state;
+        t = s.t, dt = s.dt, last_dt = s.last_dt, next_stop = s.next_stop;
+        accepted = s.accepted, rejected = s.rejected, failed = s.failed;
+        totals.newton_iterations = s.newton_iterations, totals.linear_iterations = s.linear_iterations;
+        totals.assembly_seconds = s.assembly_seconds, totals.solve_seconds = s.solve_seconds;
+        // The checkpoint holds the accepted steps' work; the timing of
+        // rejected attempts restarts from there.
+        attempted = totals;
+        states = restart_vectors, times = s.times, charge_history = s.charge_history;
+      }
 
     while (next_stop < stops.size())
       {
@@ -229,6 +255,8 @@ namespace FerroStack
               fields.write(t);
           }
         dt *= factor;
+        if (checkpoint_due() || next_stop == stops.size())
+          write_checkpoint(stepper_state(), states, terminals, fields);
       }
 
     std::ostringstream done;
