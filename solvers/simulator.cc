@@ -218,34 +218,6 @@ namespace FerroStack
     carrier_dofs = IndexSet(dof_handler.n_dofs());
     if (carriers())
       carrier_dofs = DoFTools::extract_dofs(dof_handler, carrier_mask()) & locally_owned_dofs;
-    // Each owned quasi-Fermi dof with the potential dof at its support point
-    // and its layer (the density weight of the time-step error norm). The
-    // base elements are all FE_Q of one degree, so the k-th dof of every
-    // component sits at the same support point.
-    carrier_error_dofs.clear();
-    if (carriers())
-      {
-        std::vector<types::global_dof_index> indices;
-        std::set<types::global_dof_index>    seen;
-        const unsigned c_phi = fields.component("potential"), c_n = fields.component("electrons"),
-                       c_p = fields.component("holes");
-        for (const auto &cell : dof_handler.active_cell_iterators())
-          if (cell->is_locally_owned() && has_carriers(cell))
-            {
-              const FiniteElement<dim> &fe = cell->get_fe();
-              indices.resize(fe.n_dofs_per_cell());
-              cell->get_dof_indices(indices);
-              const unsigned per_component = fe.base_element(fe.component_to_base_index(c_n).first).n_dofs_per_cell();
-              for (unsigned k = 0; k < per_component; ++k)
-                for (const unsigned c : {c_n, c_p})
-                  {
-                    const auto dof = indices[fe.component_to_system_index(c, k)];
-                    if (locally_owned_dofs.is_element(dof) && seen.insert(dof).second)
-                      carrier_error_dofs.push_back(
-                        {dof, indices[fe.component_to_system_index(c_phi, k)], cell->material_id(), c == c_n});
-                  }
-            }
-      }
 
     solution.reinit(locally_owned_dofs, comm);
     time_history.reinit(locally_owned_dofs, locally_relevant_dofs, comm);

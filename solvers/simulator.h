@@ -365,15 +365,6 @@ namespace FerroStack
     std::vector<double> contact_image_force;
     /// The locally owned quasi-Fermi dofs (time-step error norm).
     dealii::IndexSet carrier_dofs;
-    /// Per owned quasi-Fermi dof: the potential dof at its support point,
-    /// its layer and whether it is the electrons' (density weights).
-    struct CarrierErrorDof
-    {
-      dealii::types::global_dof_index dof, potential_dof;
-      unsigned                        layer;
-      bool                            electron;
-    };
-    std::vector<CarrierErrorDof> carrier_error_dofs;
     /// Per contact, the quasi-Fermi dofs on it (conduction currents).
     std::vector<dealii::IndexSet> contact_carrier_dofs;
     /// The accepted states the BDF formula of the carrier densities needs.

@@ -68,31 +68,8 @@ namespace FerroStack
       const double count = Utilities::MPI::sum(double(dofs.n_elements()), comm);
       return std::sqrt(total / std::max(count, 1.));
     };
-    // A quasi-Fermi potential counts with the weight n / (n + n_ref) of
-    // its density at the new state (Sentaurus' ErrRef idea, n_ref =
-    // 1e10 cm^-3): where a carrier is depleted its quasi-Fermi potential
-    // is physically meaningless and only weakly determined by Newton (its
-    // rows scale with the vanishing density), and unweighted it made the
-    // steps shrink without bound when a channel depleted. Where carriers are
-    // present the weight is 1 and the norm is the one before.
-    const double n_ref      = 1e16 / scale.density;
-    const auto   carrier_rms = [&](const PETScWrappers::MPI::Vector &v) {
-      double sum = 0;
-      for (const CarrierErrorDof &c : carrier_error_dofs)
-        {
-          const SemiconductorModel &m       = layer_semiconductor[c.layer];
-          const double              phi     = locally_relevant_solution(c.potential_dof);
-          const double              phi_qf  = locally_relevant_solution(c.dof);
-          const double              density = c.electron ? m.electrons(phi, phi_qf) : m.holes(phi, phi_qf);
-          const double              e       = v(c.dof) * density / (density + n_ref);
-          sum += e * e;
-        }
-      const double total = Utilities::MPI::sum(sum, comm);
-      const double count = Utilities::MPI::sum(double(carrier_error_dofs.size()), comm);
-      return std::sqrt(total / std::max(count, 1.));
-    };
     const auto error_norm = [&](const PETScWrappers::MPI::Vector &v) {
-      return std::max(rms_of(v, polarization_dofs) / P_scale, carrier_rms(v) / qf_scale);
+      return std::max(rms_of(v, polarization_dofs) / P_scale, rms_of(v, carrier_dofs) / qf_scale);
     };
 
     TerminalResiduals   terminal = terminal_residuals();
