@@ -20,6 +20,23 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def run_deck(args, np, r, env):
+    """Run the deck at np ranks and refinement r (r < 0: the deck's own mesh); (run.log, wall) or (None, 0)."""
+    out = os.path.join(args.work, f"np{np}_r{r}")
+    cmd = ["mpirun", "-np", str(np), args.ferrostack, args.deck, "--output", out]
+    if r >= 0:
+        cmd += ["--set", f"Stack/Refinement={r}"]
+    for extra in args.set:
+        cmd += ["--set", extra]
+    start = time.time()
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    wall = time.time() - start
+    if result.returncode != 0:
+        print(result.stderr, file=sys.stderr)
+        return None, 0
+    return open(os.path.join(out, "run.log")).read(), wall
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ferrostack", default=os.path.join(HERE, "..", "build", "ferrostack"))
@@ -42,18 +59,9 @@ def main():
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for np in args.np:
         for r in args.refinements:
-            out = os.path.join(args.work, f"np{np}_r{r}")
-            cmd = ["mpirun", "-np", str(np), args.ferrostack, args.deck, "--output", out,
-                   "--set", f"Stack/Refinement={r}"]
-            for extra in args.set:
-                cmd += ["--set", extra]
-            start = time.time()
-            result = subprocess.run(cmd, capture_output=True, text=True, env=env)
-            wall = time.time() - start
-            if result.returncode != 0:
-                print(result.stderr, file=sys.stderr)
+            log, wall = run_deck(args, np, r, env)
+            if log is None:
                 return 1
-            log = open(os.path.join(out, "run.log")).read()
             # Steps log "Newton n  CG m" (quasi-static) or "Newton n  linear m" (TDGL;
             # a direct solve counts 1 per Newton iteration).
             steps = [(int(n), int(c)) for n, c in re.findall(r"Newton (\d+)\s+(?:CG|linear) (\d+)", log)]
@@ -78,19 +86,9 @@ def per_newton_table(args):
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for np in args.np:
         for r in args.refinements:
-            out = os.path.join(args.work, f"np{np}_r{r}")
-            cmd = ["mpirun", "-np", str(np), args.ferrostack, args.deck, "--output", out]
-            if r >= 0:
-                cmd += ["--set", f"Stack/Refinement={r}"]
-            for extra in args.set:
-                cmd += ["--set", extra]
-            start = time.time()
-            result = subprocess.run(cmd, capture_output=True, text=True, env=env)
-            process_wall = time.time() - start
-            if result.returncode != 0:
-                print(result.stderr, file=sys.stderr)
+            log, process_wall = run_deck(args, np, r, env)
+            if log is None:
                 return 1
-            log = open(os.path.join(out, "run.log")).read()
             steps = len(re.findall(r"^step ", log, re.M))
             attempts = re.search(r"All attempts .*?: (\d+) Newton", log)
             newton = int(attempts.group(1)) if attempts else sum(
