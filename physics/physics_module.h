@@ -15,7 +15,7 @@ namespace FerroStack
 
   /// The most components a problem has (phi, three P, phi_n, phi_p, and
   /// room for the ion and optical fields to come).
-  constexpr unsigned max_components = 10;
+  constexpr unsigned max_components = 8;
 
   /**
    * How the time derivative enters a residual at the present solve (the
@@ -81,10 +81,26 @@ namespace FerroStack
     std::array<std::array<dealii::Tensor<2, dim>, max_components>, max_components> dflux_dgrad{};
     std::array<std::array<bool, max_components>, max_components>           coupled{};
 
+    /// Zero the terms of the first @p n components (the problem's), not
+    /// the whole fixed-size block: this runs at every quadrature point.
     void
-    clear()
+    clear(const unsigned n = max_components)
     {
-      *this = PointTerms<dim>();
+      for (unsigned c = 0; c < n; ++c)
+        {
+          value[c]      = 0;
+          flux[c]       = dealii::Tensor<1, dim>();
+          value_size[c] = 0;
+          flux_size[c]  = dealii::Tensor<1, dim>();
+          for (unsigned e = 0; e < n; ++e)
+            {
+              dvalue_du[c][e]    = 0;
+              dvalue_dgrad[c][e] = dealii::Tensor<1, dim>();
+              dflux_du[c][e]     = dealii::Tensor<1, dim>();
+              dflux_dgrad[c][e]  = dealii::Tensor<2, dim>();
+              coupled[c][e]      = false;
+            }
+        }
     }
 
     /// Mark (c, e) as coupled and return *this (for chained writes).

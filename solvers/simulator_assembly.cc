@@ -319,11 +319,14 @@ namespace FerroStack
               // The state every module reads: each component's value and
               // gradient, the BDF history and the last accepted states.
               state.x = fe_values.quadrature_point(q);
-              state.value.fill(0.);
-              state.gradient.fill(Tensor<1, dim>());
-              state.history.fill(0.);
-              for (auto &old : state.old_value)
-                old.fill(0.);
+              for (unsigned c = 0; c < n_components; ++c)
+                {
+                  state.value[c]    = 0;
+                  state.gradient[c] = Tensor<1, dim>();
+                  state.history[c]  = 0;
+                  for (auto &old : state.old_value)
+                    old[c] = 0;
+                }
               for (unsigned j = 0; j < n; ++j)
                 {
                   const unsigned c     = component[j];
@@ -336,7 +339,7 @@ namespace FerroStack
                     for (unsigned s = 0; s < 2; ++s)
                       state.old_value[s][c] += local_states[s][j] * shape;
                 }
-              terms.clear();
+              terms.clear(n_components);
               for (const PhysicsModule<dim> *module : active_modules)
                 module->cell_terms(state, time_discretization, terms);
 
