@@ -47,10 +47,11 @@ namespace FerroStack
   bool
   NewtonConvergence::converged(const FieldNorms          &residual,
                                const FieldNorms          &reference,
-                               const std::vector<double> &counts) const
+                               const std::vector<double> &counts,
+                               const double               relax) const
   {
     for (unsigned f = 0; f < residual.l2.size(); ++f)
-      if (!(residual.l2[f] <= rtol * reference.l2[f] + atol * std::sqrt(counts[f])))
+      if (!(residual.l2[f] <= relax * (rtol * reference.l2[f] + atol * std::sqrt(counts[f]))))
         return false;
     return true;
   }

@@ -48,8 +48,13 @@ namespace FerroStack
     NewtonConvergence(std::vector<std::string> names, const double rtol, const double atol);
 
     /// Whether every field satisfies the criterion.
+    /// With @p relax > 1, against relax times the tolerances (a line
+    /// search that stagnates at the residual's floor).
     bool
-    converged(const FieldNorms &residual, const FieldNorms &reference, const std::vector<double> &counts) const;
+    converged(const FieldNorms          &residual,
+              const FieldNorms          &reference,
+              const std::vector<double> &counts,
+              const double               relax = 1) const;
 
     /// "potential 1.2e-14 (of 3.1e-3), polarization ..." for messages.
     std::string

@@ -423,7 +423,7 @@ namespace FerroStack
     /// Whether the residual with per-field norms @p norms (and the present
     /// reference) satisfies the Newton criterion.
     bool
-    newton_converged(const FieldNorms &norms) const;
+    newton_converged(const FieldNorms &norms, const double relax = 1) const;
 
     /// The per-field residual and reference norms, for messages.
     std::string
