@@ -8,6 +8,7 @@
 #include <solvers/run_log.h>
 #include <solvers/simulator.h>
 
+#include <cstdlib>
 #include <iostream>
 
 using namespace FerroStack;
@@ -23,6 +24,22 @@ namespace
     if (!command_line.output.empty())
       return command_line.output;
     return command_line.restart.empty() ? prm.output_directory : command_line.restart;
+  }
+
+  /**
+   * Started without mpirun (a laptop run, a test), Open MPI's MPI_Init
+   * forks an orted daemon for a "singleton" that could later spawn ranks,
+   * about 0.3 s of a 1 s start-up; FerroStack never spawns, so ask for an
+   * isolated singleton instead. Under mpirun/srun (the launcher's
+   * variables are set) and when the user has chosen, nothing changes.
+   */
+  void
+  prefer_isolated_singleton()
+  {
+    for (const char *launcher : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "SLURM_STEP_ID"})
+      if (std::getenv(launcher) != nullptr)
+        return;
+    setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
   }
 
   /// Build and run the simulator of dimension dim (ASPECT's dispatch).
@@ -44,6 +61,7 @@ namespace
 int
 main(int argc, char **argv)
 {
+  prefer_isolated_singleton();
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
   const bool root = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
   RunLog     log(root);

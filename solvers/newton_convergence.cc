@@ -2,6 +2,7 @@
 
 #include <solvers/newton_convergence.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -38,22 +39,54 @@ namespace FerroStack
     return norms;
   }
 
-  NewtonConvergence::NewtonConvergence(std::vector<std::string> names, const double rtol, const double atol)
+  NewtonConvergence::NewtonConvergence(std::vector<std::string> names,
+                                       const double             rtol,
+                                       const double             atol,
+                                       const double             stol)
       : names(std::move(names))
       , rtol(rtol)
       , atol(atol)
+      , stol(stol)
   {}
 
   bool
   NewtonConvergence::converged(const FieldNorms          &residual,
                                const FieldNorms          &reference,
-                               const std::vector<double> &counts,
-                               const double               relax) const
+                               const std::vector<double> &counts) const
   {
     for (unsigned f = 0; f < residual.l2.size(); ++f)
-      if (!(residual.l2[f] <= relax * (rtol * reference.l2[f] + atol * std::sqrt(counts[f]))))
+      if (!(residual.l2[f] <= rtol * reference.l2[f] + atol * std::sqrt(counts[f])))
         return false;
     return true;
+  }
+
+  bool
+  NewtonConvergence::converged(const FieldNorms          &residual,
+                               const FieldNorms          &reference,
+                               const std::vector<double> &counts,
+                               const FieldNorms          &update,
+                               const FieldNorms          &solution,
+                               const double               update_relax) const
+  {
+    for (unsigned f = 0; f < residual.l2.size(); ++f)
+      if (!(residual.l2[f] <= rtol * reference.l2[f] + atol * std::sqrt(counts[f])) &&
+          !(update.max[f] <= update_relax * stol * std::max(1., solution.max[f])))
+        return false;
+    return true;
+  }
+
+  double
+  NewtonConvergence::merit(const FieldNorms          &residual,
+                           const FieldNorms          &reference,
+                           const std::vector<double> &counts) const
+  {
+    double sum = 0;
+    for (unsigned f = 0; f < residual.l2.size(); ++f)
+      {
+        const double scaled = residual.l2[f] / (rtol * reference.l2[f] + atol * std::sqrt(counts[f]));
+        sum += scaled * scaled;
+      }
+    return std::sqrt(sum);
   }
 
   std::string

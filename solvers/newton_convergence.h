@@ -41,20 +41,56 @@ namespace FerroStack
    * Unlike a reduction relative to the step's first residual, this is
    * reachable from any start, and a start that already satisfies it is
    * accepted without an iteration.
+   *
+   * A field whose residual stops short of that (its rows' round-off is
+   * larger than the reference says: exponential densities whose large
+   * terms cancel, an ill-conditioned block whose direct solve is accurate
+   * to 1e-9 only) has also converged when the full Newton update of the
+   * iteration just taken is at the update floor,
+   *
+   *   ||du_f||_inf <= stol max(1, ||u_f||_inf),
+   *
+   * in the scaled units of the unknowns (potentials in kT/q, P in
+   * eps0 kT/(q L)): the next update would change nothing that matters
+   * (PETSc SNES's step-length test, SNES_CONVERGED_SNORM_RELATIVE, per
+   * field).
    */
   class NewtonConvergence
   {
   public:
-    NewtonConvergence(std::vector<std::string> names, const double rtol, const double atol);
+    NewtonConvergence(std::vector<std::string> names,
+                      const double             rtol,
+                      const double             atol,
+                      const double             stol = 1e-12);
 
-    /// Whether every field satisfies the criterion.
-    /// With @p relax > 1, against relax times the tolerances (a line
-    /// search that stagnates at the residual's floor).
+    /// Whether every field satisfies the residual criterion.
+    bool
+    converged(const FieldNorms          &residual,
+              const FieldNorms          &reference,
+              const std::vector<double> &counts) const;
+
+    /// Whether every field satisfies either the residual criterion or the
+    /// update criterion, for the full Newton update @p update (its per-field
+    /// max norms) taken from a solution of per-field max norms @p solution.
+    /// A line search that finds no descent calls this with
+    /// @p update_relax = 1e3: the residual is then at its floor, and an
+    /// update within 1e3 stol is the accuracy of the linear solve, not a
+    /// transient still to resolve.
     bool
     converged(const FieldNorms          &residual,
               const FieldNorms          &reference,
               const std::vector<double> &counts,
-              const double               relax = 1) const;
+              const FieldNorms          &update,
+              const FieldNorms          &solution,
+              const double               update_relax = 1) const;
+
+    /// The line search's merit function: the residual of each field in
+    /// units of its tolerance, sqrt(sum_f (||R_f|| / (rtol ||Ref_f|| +
+    /// atol sqrt(N_f)))^2). Unlike the plain l2 norm of the residual, it
+    /// sees the progress of a field whose rows are small in absolute terms
+    /// (a depleted carrier) next to another at its round-off floor.
+    double
+    merit(const FieldNorms &residual, const FieldNorms &reference, const std::vector<double> &counts) const;
 
     /// "potential 1.2e-14 (of 3.1e-3), polarization ..." for messages.
     std::string
@@ -62,7 +98,7 @@ namespace FerroStack
 
   private:
     std::vector<std::string> names;
-    double                   rtol, atol;
+    double                   rtol, atol, stol;
   };
 
   /// A number for a message, %g style: 1e-10 is "1e-10", not "0.000000".

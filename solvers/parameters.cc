@@ -261,6 +261,18 @@ namespace FerroStack
 
       prm.enter_subsection("Time");
       {
+        prm.declare_entry("Mode",
+                          "auto",
+                          Patterns::Selection("auto|transient|quasi-static"),
+                          "transient: adaptive BDF2 in time (dynamic polarization, carriers). "
+                          "quasi-static: a steady state at each bias point (t = 0, every Max "
+                          "step, every bias kink and output time), continued from the last "
+                          "one (linear predictor) and bisected where Newton fails, as "
+                          "Sentaurus' Quasistationary and DEVSIM's DC sweeps do; for physics "
+                          "without memory (no dynamic polarization); currents are the "
+                          "steady conduction currents plus dQ/dt between the points. "
+                          "auto: quasi-static without dynamic polarization and carriers, "
+                          "transient otherwise.");
         prm.declare_entry("End time",
                           "0",
                           QuantityPattern(Quantity::time, 0),
@@ -997,6 +1009,12 @@ namespace FerroStack
       }
 
     prm.enter_subsection("Time");
+    {
+      const std::string mode = prm.get("Mode");
+      time_mode              = mode == "transient"    ? TimeMode::transient :
+                               mode == "quasi-static" ? TimeMode::quasi_static :
+                                                        TimeMode::automatic;
+    }
     end_time     = DeckPatterns::quantity(prm.get("End time"), Quantity::time);
     initial_step = DeckPatterns::quantity(prm.get("Initial step"), Quantity::time);
     max_step     = DeckPatterns::quantity(prm.get("Max step"), Quantity::time);
@@ -1004,6 +1022,12 @@ namespace FerroStack
     prm.leave_subsection();
     if (max_step < initial_step)
       fail(deck, "Time/Max step", "must not be smaller than Time/Initial step");
+    if (time_mode == TimeMode::quasi_static && polarization == PolarizationModel::dynamic)
+      fail(deck,
+           "Time/Mode",
+           "quasi-static solves a steady state at each bias point, but Physics/Polarization = dynamic "
+           "has memory (hysteresis, domain kinetics); use Time/Mode = transient, or Polarization = "
+           "frozen");
     // Time/Tolerance is the local error per step relative to Ps; large values
     // (1e9) are how tests ask for fixed steps, so it has no upper bound.
     check_tolerance(deck, "Time/Tolerance", tolerance, std::numeric_limits<double>::infinity());

@@ -95,6 +95,14 @@ namespace FerroStack
     MaterialLibrary materials;
 
     // Time [s]
+    /// How time is followed: adaptive BDF2, or a steady state at each bias
+    /// point (Time/Mode); automatic picks quasi-static when nothing has memory.
+    enum class TimeMode
+    {
+      automatic,
+      transient,
+      quasi_static
+    } time_mode         = TimeMode::automatic;
     double end_time     = 0;
     double initial_step = 1e-7;
     double max_step     = 1e-5;

@@ -66,7 +66,7 @@ namespace FerroStack
     std::vector<std::string> names;
     for (unsigned f = 0; f < fields.n_fields(); ++f)
       names.push_back(fields.field(f).name);
-    newton_criterion = std::make_unique<NewtonConvergence>(names, prm.newton_tolerance, 1e-15);
+    newton_criterion = std::make_unique<NewtonConvergence>(names, prm.newton_tolerance, 1e-30);
   }
 
   template <int dim>
@@ -958,10 +958,10 @@ namespace FerroStack
     steps_since_checkpoint = 0;
 
     Timer timer;
-    if (dynamic_polarization() || carriers())
-      run_transient(terminals, fields);
-    else
+    if (quasi_static())
       run_quasi_static(terminals, fields);
+    else
+      run_transient(terminals, fields);
     std::ostringstream done;
     done << "Done in " << timer.wall_time() << " s wall; setup " << setup_seconds << " s\n";
     log.print(done.str());
@@ -1012,27 +1012,46 @@ namespace FerroStack
         previous_charges = restart_state->charge_history.at(0);
         total_linear     = restart_state->linear_iterations;
       }
+    unsigned total_newton = restart_state ? restart_state->newton_iterations : 0;
+    if (carriers() && !restart_state)
+      {
+        // t = 0: the steady state at the initial biases, from equilibrium.
+        solve_initial_state(totals);
+        total_newton += totals.newton_iterations;
+        total_linear += totals.linear_iterations;
+      }
+    // The last two steady states, for the linear predictor along the ramp.
+    std::vector<PETScWrappers::MPI::Vector> states = {solution};
+    std::vector<double>                     state_times = {previous_time};
     for (std::size_t n = first; n < times.size(); ++n)
       {
-        const double          t     = times[n];
-        const SolveStatistics stats = solve_at(t);
+        const double    t = times[n];
+        SolveStatistics stats;
+        if (!carriers())
+          stats = solve_at(t);
+        else if (n > 0 || restart_state)
+          stats = continue_steady_state(states, state_times, t);
+        total_newton += stats.newton_iterations;
         total_linear += stats.linear_iterations;
         totals.assembly_seconds += stats.assembly_seconds;
         totals.setup_seconds += stats.setup_seconds;
         totals.solve_seconds += stats.solve_seconds;
-        const std::vector<double> charges = contact_charges();
-        // Quasi-static: all current is displacement current, dQ/dt.
-        std::vector<double> currents(charges.size(), 0.);
+        // Charges (and conduction currents) from the residual; the current
+        // also carries dQ/dt between the points, the displacement current of
+        // a sweep slow enough to be in steady state at each instant.
+        const TerminalResiduals   terminal = terminal_residuals();
+        const std::vector<double> charges  = terminal.charges;
+        std::vector<double>       currents = terminal.conduction;
         if (n > 0)
           for (unsigned k = 0; k < charges.size(); ++k)
-            currents[k] = (charges[k] - previous_charges[k]) / (t - previous_time);
+            currents[k] += (charges[k] - previous_charges[k]) / (t - previous_time);
         terminals.write_row(terminal_row(t, charges, currents));
 
         std::ostringstream line;
         line << "step " << n << "  t = " << std::setprecision(6) << t << " s  Newton "
-             << stats.newton_iterations << "  CG " << stats.linear_iterations << "  assembly "
-             << stats.assembly_seconds << " s  AMG setup " << stats.setup_seconds << " s  solve "
-             << stats.solve_seconds << " s\n";
+             << stats.newton_iterations << (carriers() ? "  linear " : "  CG ") << stats.linear_iterations
+             << "  assembly " << stats.assembly_seconds << " s  AMG setup " << stats.setup_seconds
+             << " s  solve " << stats.solve_seconds << " s\n";
         log.print(line.str());
 
         if (!prm.output_fields.empty() && TimeGrid::is_output_time(t, prm, n + 1 == times.size()))
@@ -1047,13 +1066,15 @@ namespace FerroStack
             state.next_stop         = n + 1;
             state.accepted          = n + 1;
             state.linear_iterations = total_linear;
+            state.newton_iterations = total_newton;
             state.times             = {t};
             state.charge_history    = {charges};
             write_checkpoint(state, {solution}, terminals, fields);
           }
       }
     std::ostringstream done;
-    done << "Done: " << times.size() << " solves, " << total_linear << " CG iterations\n"
+    done << "Done: " << times.size() << " solves, " << total_newton << " Newton and " << total_linear
+         << (carriers() ? " linear" : " CG") << " iterations\n"
          << "Timing: setup " << setup_seconds << " s, assembly " << totals.assembly_seconds
          << " s, AMG setup " << totals.setup_seconds << " s, solve " << totals.solve_seconds
          << " s, unknowns " << dof_handler.n_dofs() << ", ranks " << Utilities::MPI::n_mpi_processes(comm)

@@ -423,7 +423,11 @@ namespace FerroStack
     /// Whether the residual with per-field norms @p norms (and the present
     /// reference) satisfies the Newton criterion.
     bool
-    newton_converged(const FieldNorms &norms, const double relax = 1) const;
+    newton_converged(const FieldNorms &norms) const;
+
+    /// The line search's merit function of the present residual.
+    double
+    newton_merit() const;
 
     /// The per-field residual and reference norms, for messages.
     std::string
@@ -523,6 +527,21 @@ namespace FerroStack
     /// The time loop of TDGL: adaptive BDF2 with error control.
     void
     run_transient(TerminalsWriter &terminals, OutputWriter<dim> &fields);
+
+    /// Whether time is followed as a sequence of steady states (Time/Mode).
+    bool
+    quasi_static() const;
+
+    /**
+     * The steady state at bias time @p t, continued from the last accepted
+     * steady states @p states at @p times (newest first; updated): a linear
+     * predictor along the ramp, Newton, and bisection of the interval
+     * where Newton fails (continuation with step control).
+     */
+    SolveStatistics
+    continue_steady_state(std::vector<dealii::PETScWrappers::MPI::Vector> &states,
+                          std::vector<double>                             &times,
+                          const double                                     t);
 
     /// The quasi-static loop of electrostatics: one solve per time.
     void

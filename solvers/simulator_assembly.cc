@@ -100,7 +100,7 @@ namespace FerroStack
                 continue;
               const double v = face_values.shape_value(i, q) * JxW;
               cell_residual(i) += electron ? -e.flux_n * v : e.flux_p * v;
-              cell_reference(i) += std::abs((electron ? e.flux_n : e.flux_p) * v);
+              cell_reference(i) += (electron ? e.size_n : e.size_p) * std::abs(v);
               if (cell_matrix == nullptr)
                 continue;
               for (unsigned j = 0; j < shape.size(); ++j)
@@ -652,10 +652,19 @@ namespace FerroStack
 
   template <int dim>
   bool
-  Simulator<dim>::newton_converged(const FieldNorms &norms, const double relax) const
+  Simulator<dim>::newton_converged(const FieldNorms &norms) const
   {
     const FieldNorms reference = field_norms(residual_reference, fields.local_fields(), fields.n_fields());
-    return newton_criterion->converged(norms, reference, field_counts, relax);
+    return newton_criterion->converged(norms, reference, field_counts);
+  }
+
+  template <int dim>
+  double
+  Simulator<dim>::newton_merit() const
+  {
+    return newton_criterion->merit(residual_norms(),
+                                   field_norms(residual_reference, fields.local_fields(), fields.n_fields()),
+                                   field_counts);
   }
 
   template <int dim>
@@ -701,7 +710,7 @@ namespace FerroStack
     FieldNorms norms = residual_norms();
     if (newton_converged(norms))
       return true;
-    double         norm         = residual.l2_norm();
+    double         norm         = newton_merit();
     const unsigned n_iterations = max_iterations > 0 ? max_iterations : prm.newton_max_iterations;
     if (line_search_start.size() != solution.size())
       line_search_start.reinit(solution);
@@ -727,7 +736,8 @@ namespace FerroStack
         stats.solve_seconds += timer.wall_time();
         ++stats.newton_iterations;
 
-        // Backtracking line search on the residual norm (step-57 style).
+        // Backtracking line search (step-57 style) on the residual in units
+        // of each field's tolerance (NewtonConvergence::merit).
         line_search_start = solution;
         double step = 1, new_norm = 0;
         bool   decreased = false;
@@ -741,7 +751,7 @@ namespace FerroStack
             timer.restart();
             assemble(constraints, residual, false, false, &residual_reference);
             stats.assembly_seconds += timer.wall_time();
-            new_norm  = residual.l2_norm();
+            new_norm  = newton_merit();
             decreased = std::isfinite(new_norm) && new_norm < (1 - 1e-4 * step) * norm;
           }
         if (!decreased && carriers() && newton_update.linfty_norm() > 0.1)
@@ -753,7 +763,7 @@ namespace FerroStack
             solution.add(1., newton_update);
             locally_relevant_solution = solution;
             assemble(constraints, residual, false, false, &residual_reference);
-            new_norm  = residual.l2_norm();
+            new_norm  = newton_merit();
             decreased = std::isfinite(new_norm);
           }
         if (!decreased && lagged)
@@ -769,24 +779,33 @@ namespace FerroStack
             continue;
           }
         norms = residual_norms();
+        // Either criterion per field (NewtonConvergence): the residual at
+        // its natural size, or the full update of this iteration at the
+        // update floor.
+        const auto converged = [&](const double update_relax) {
+          return newton_criterion->converged(norms,
+                                             field_norms(residual_reference, fields.local_fields(), fields.n_fields()),
+                                             field_counts,
+                                             field_norms(newton_update, fields.local_fields(), fields.n_fields()),
+                                             field_norms(line_search_start, fields.local_fields(), fields.n_fields()),
+                                             update_relax);
+        };
         if (!decreased)
           {
-            // No descent: the residual is at its floor. Converged if that
-            // floor is within a thousand times the criterion (round-off of
-            // rows whose terms the reference underestimates, e.g. large
-            // cancelling exponentials), otherwise a failure that the time
+            // No descent: the residual is at its floor. Converged if the
+            // update is too (the start of this iteration is then as good as
+            // any point along it), otherwise a failure that the time
             // stepper answers with a cut (from the step's start).
-            const bool at_floor = newton_converged(norms, 1e3);
-            if (!at_floor)
-              {
-                solution                  = line_search_start;
-                locally_relevant_solution = solution;
-              }
+            solution                  = line_search_start;
+            locally_relevant_solution = solution;
+            const bool at_floor       = converged(1e3);
+            if (at_floor)
+              assemble(constraints, residual, false, false, &residual_reference);
             return at_floor;
           }
         const double reduction = new_norm / norm;
         norm                   = new_norm;
-        if (newton_converged(norms))
+        if (converged(1))
           return true;
         // Keep the Jacobian while it still buys a tenfold reduction per
         // iteration: the next solve then reuses its factorization.

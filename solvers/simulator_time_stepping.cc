@@ -40,6 +40,85 @@ namespace FerroStack
   }
 
   template <int dim>
+  bool
+  Simulator<dim>::quasi_static() const
+  {
+    // Electrostatics alone has no state to integrate: every mode is a
+    // sequence of steady solves.
+    if (!dynamic_polarization() && !carriers())
+      return true;
+    return prm.time_mode == Parameters::TimeMode::quasi_static;
+  }
+
+  /**
+   * Quasi-stationary continuation along the bias ramp (Sentaurus'
+   * Quasistationary, DEVSIM's DC sweeps): the biases of t are reached from
+   * the last steady state in sub-steps that start as one interval, halve
+   * when Newton fails and double again after a success. Each sub-step
+   * starts from the linear extrapolation of the last two steady states
+   * (the potentials and quasi-Fermi potentials vary smoothly with the bias,
+   * so the predictor takes most of the way), then Newton with the steady
+   * equations (no time terms). Only the states at the requested times are
+   * written; the sub-steps are the continuation's own.
+   */
+  template <int dim>
+  SolveStatistics
+  Simulator<dim>::continue_steady_state(std::vector<PETScWrappers::MPI::Vector> &states,
+                                        std::vector<double>                     &times,
+                                        const double                             t)
+  {
+    SolveStatistics    stats;
+    TimeDiscretization steady;
+    steady.mode         = TimeDiscretization::Mode::none;
+    const double start  = times[0];
+    const double span   = t - start;
+    double       done   = start;
+    double       step   = span;
+    unsigned     failed = 0;
+    while (done < t)
+      {
+        const double t_new = std::min(t, done + step);
+        solution           = states[0];
+        if (states.size() > 1 && times[0] > times[1])
+          {
+            const double w = (t_new - times[0]) / (times[0] - times[1]);
+            solution.add(w, states[0]);
+            solution.add(-w, states[1]);
+          }
+        if (advance(t_new, steady, stats))
+          {
+            states.insert(states.begin(), solution);
+            times.insert(times.begin(), t_new);
+            if (states.size() > 2)
+              {
+                states.pop_back();
+                times.pop_back();
+              }
+            done = t_new;
+            step *= 2;
+            continue;
+          }
+        ++failed;
+        step *= 0.5;
+        if (step < 1e-6 * span)
+          {
+            solution                  = states[0];
+            locally_relevant_solution = solution;
+            std::ostringstream biases;
+            for (const auto &contact : prm.contacts)
+              biases << " " << contact.name << " " << format_number(prm.bias.at(contact.name).value(t_new))
+                     << " V";
+            throw SolverError("quasi-static sweep: Newton failed between t = " + format_number(done) +
+                              " s and t = " + format_number(t_new) + " s (biases" + biases.str() +
+                              ") even after " + std::to_string(failed) +
+                              " bisections (residual per field: " + newton_report(residual_norms()) +
+                              "); the files hold the last good state");
+          }
+      }
+    return stats;
+  }
+
+  template <int dim>
   void
   Simulator<dim>::run_transient(TerminalsWriter &terminals, OutputWriter<dim> &fields)
   {

@@ -171,6 +171,9 @@ namespace FerroStack
     {
       double flux_n = 0, dflux_n_dphi = 0, dflux_n_dphi_n = 0, dflux_n_dF = 0;
       double flux_p = 0, dflux_p_dphi = 0, dflux_p_dphi_p = 0, dflux_p_dF = 0;
+      /// v (n + n_eq), v (p + p_eq): the size of the two fluxes whose
+      /// difference is the net emission (the scale of its round-off).
+      double size_n = 0, size_p = 0;
     };
 
     Emission
@@ -187,6 +190,8 @@ namespace FerroStack
       const double   n = electrons(phi, phi_n), n_eq = electrons(phi, V) * std::exp(lower_n.value);
       const double   p = holes(phi, phi_p), p_eq = holes(phi, V) * std::exp(lower_p.value);
       e.flux_n         = emission_velocity_n * (n - n_eq);
+      e.size_n         = emission_velocity_n * (n + n_eq);
+      e.size_p         = emission_velocity_p * (p + p_eq);
       e.dflux_n_dphi   = e.flux_n;
       e.dflux_n_dphi_n = -emission_velocity_n * n;
       e.dflux_n_dF     = -emission_velocity_n * n_eq * lower_n.derivative;
