@@ -369,6 +369,12 @@ namespace FerroStack
                           "(derivative lagging, PETSc's -snes_lag_jacobian idea); refreshed at "
                           "every time step and whenever a lagged one gives no descent. Changes "
                           "the path, not the converged answer [true|false].");
+        prm.declare_entry("Newton log",
+                          "false",
+                          Patterns::Bool(),
+                          "Write every Newton iteration to run.log: the line-search step, "
+                          "whether the Jacobian was lagged, and each field's update and "
+                          "residual (against the reference it is judged by) [true|false].");
       }
       prm.leave_subsection();
     }
@@ -1050,6 +1056,7 @@ namespace FerroStack
     newton_tolerance        = prm.get_double("Newton tolerance");
     newton_max_iterations   = prm.get_integer("Newton max iterations");
     jacobian_reuse          = prm.get_bool("Jacobian reuse");
+    newton_log              = prm.get_bool("Newton log");
     iterative_linear_solver = prm.get("Linear solver") == "gmres-amg";
     prm.leave_subsection();
     // Relative residual reductions: 0 is never reached, and 1 or more

@@ -11,6 +11,7 @@
 #include <solvers/direct_solver.h>
 #include <solvers/simulator.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -790,6 +791,12 @@ namespace FerroStack
                                              field_norms(line_search_start, fields.local_fields(), fields.n_fields()),
                                              update_relax);
         };
+        if (prm.newton_log)
+          log.print("    Newton " + std::to_string(it + 1) + (lagged ? " (lagged Jacobian)" : "") +
+                    ": step " + format_number(step) + (decreased ? "" : " (no descent)") + ", update " +
+                    newton_criterion->report(field_norms(newton_update, fields.local_fields(), fields.n_fields()),
+                                             field_norms(line_search_start, fields.local_fields(), fields.n_fields())) +
+                    "; residual " + newton_report(norms) + "\n");
         if (!decreased)
           {
             // No descent: the residual is at its floor. Converged if the
