@@ -49,6 +49,7 @@ namespace FerroStack
   struct PointState
   {
     dealii::Point<dim>                                x;
+    dealii::Tensor<1, dim>                            normal; ///< outward unit normal (faces only)
     unsigned                                          layer = 0;
     std::array<double, max_components>                value{};
     std::array<dealii::Tensor<1, dim>, max_components> gradient{};
@@ -112,11 +113,35 @@ namespace FerroStack
   };
 
   /**
+   * Where a face lies, for the modules' face terms: the layer of the cell
+   * it bounds, the layer on the other side (or none at the boundary of the
+   * mesh), the boundary id (contacts: StackMesh::contact_boundary_id), and
+   * the side of the cell it is on (axis 0 = x, dim-1 = the stack's normal;
+   * positive = the face lies towards +axis). Only faces at the boundary of
+   * the mesh (periodic ones excluded) and between two layers are offered.
+   */
+  struct FaceInfo
+  {
+    static constexpr unsigned none = static_cast<unsigned>(-1);
+    unsigned                  layer          = 0;
+    unsigned                  neighbor_layer = none;
+    unsigned                  boundary       = none;
+    unsigned                  axis           = 0;
+    bool                      positive       = false;
+
+    /// Index of the side, 2 axis + positive (0 = left ... 2 dim - 1 = top).
+    unsigned
+    side() const
+    {
+      return 2 * axis + (positive ? 1 : 0);
+    }
+  };
+
+  /**
    * A physics module (lethe's one-lifecycle-per-physics): it declares its
    * fields, says on which layers it is active, and adds its residual and
-   * Jacobian terms at a quadrature point of a cell; face terms (contacts,
-   * surface conditions) are pointwise functions of the same PointTerms in
-   * the module's folder. A module reads only the PointState and its own
+   * Jacobian terms at a quadrature point of a cell and of a face (contacts,
+   * surface conditions), in the same PointTerms. A module reads only the PointState and its own
    * data, never another module, and knows nothing of the time loop or the
    * solver beyond the TimeCoefficients it is given. The simulator asks each
    * active module for its terms and scatters them through the field
@@ -143,6 +168,30 @@ namespace FerroStack
     /// Add the module's terms at one quadrature point.
     virtual void
     cell_terms(const PointState<dim> &state, const TimeCoefficients &time, PointTerms<dim> &terms) const = 0;
+
+    /// Whether the module has terms on the face @p face.
+    virtual bool
+    active_on_face(const FaceInfo & /*face*/) const
+    {
+      return false;
+    }
+
+    /// Add the module's terms at one quadrature point of a face (state.normal
+    /// set): R_c = value[c] v on the face (flux[c] . grad v too, if any).
+    virtual void
+    face_terms(const PointState<dim> & /*state*/,
+               const FaceInfo & /*face*/,
+               const TimeCoefficients & /*time*/,
+               PointTerms<dim> & /*terms*/) const
+    {}
+
+    /// Whether the face terms are the fluxes through contacts that the
+    /// terminal residual measures (and so are left out of it).
+    virtual bool
+    contact_flux() const
+    {
+      return false;
+    }
   };
 } // namespace FerroStack
 

@@ -45,6 +45,7 @@ namespace FerroStack
       modules.push_back(&ferroelectric_module);
     if (carriers())
       modules.push_back(&carrier_module);
+    modules.push_back(&contact_module); // face terms only, no field of its own
     for (const PhysicsModule<dim> *module : modules)
       module->declare_fields(fields);
     potential_field = fields.scalar("potential");
@@ -55,13 +56,14 @@ namespace FerroStack
         electron_field = fields.scalar("electrons");
         hole_field     = fields.scalar("holes");
       }
-    electrostatics_module.phi = ferroelectric_module.phi = carrier_module.phi = fields.component("potential");
+    electrostatics_module.phi = ferroelectric_module.phi = carrier_module.phi = contact_module.phi =
+      fields.component("potential");
     if (dynamic_polarization())
       ferroelectric_module.P0 = fields.component("polarization");
     if (carriers())
       {
-        carrier_module.n = fields.component("electrons");
-        carrier_module.p = fields.component("holes");
+        carrier_module.n = contact_module.n = fields.component("electrons");
+        carrier_module.p = contact_module.p = fields.component("holes");
       }
     std::vector<std::string> names;
     for (unsigned f = 0; f < fields.n_fields(); ++f)
@@ -316,29 +318,50 @@ namespace FerroStack
   }
 
   template <int dim>
+  std::optional<FaceInfo>
+  Simulator<dim>::face_info(const typename DoFHandler<dim>::active_cell_iterator &cell, const unsigned f) const
+  {
+    FaceInfo info;
+    info.layer = cell->material_id();
+    if (cell->at_boundary(f))
+      {
+        if (cell->has_periodic_neighbor(f))
+          return std::nullopt;
+        info.boundary = cell->face(f)->boundary_id();
+      }
+    else if (cell->neighbor(f)->material_id() == cell->material_id())
+      return std::nullopt;
+    else
+      info.neighbor_layer = cell->neighbor(f)->material_id();
+    // The side: the direction in which the face lies from the cell centre.
+    const Tensor<1, dim> offset = cell->face(f)->center() - cell->center();
+    for (unsigned d = 1; d < dim; ++d)
+      if (std::abs(offset[d]) > std::abs(offset[info.axis]))
+        info.axis = d;
+    info.positive = offset[info.axis] > 0;
+    return info;
+  }
+
+  template <int dim>
+  const Parameters::PolarizationBoundary &
+  Simulator<dim>::polarization_boundary(const unsigned layer, const unsigned side) const
+  {
+    const unsigned    axis     = side / 2;
+    const bool        positive = side % 2 == 1;
+    const std::string name     = axis == dim - 1 ? (positive ? "top" : "bottom") :
+                                 axis == 0       ? (positive ? "right" : "left") :
+                                                   (positive ? "back" : "front");
+    const auto entry = prm.polarization_boundary_at.find(stack->layer(layer).name + "." + name);
+    return entry != prm.polarization_boundary_at.end() ? entry->second : prm.polarization_boundary;
+  }
+
+  template <int dim>
   const Parameters::PolarizationBoundary *
   Simulator<dim>::polarization_boundary(const typename DoFHandler<dim>::active_cell_iterator &cell,
                                         const unsigned                                        f) const
   {
-    if (cell->at_boundary(f))
-      {
-        if (cell->has_periodic_neighbor(f))
-          return nullptr;
-      }
-    else if (cell->neighbor(f)->material_id() == cell->material_id())
-      return nullptr;
-    // The side: the direction in which the face lies from the cell centre.
-    const Tensor<1, dim> offset = cell->face(f)->center() - cell->center();
-    unsigned             axis   = 0;
-    for (unsigned d = 1; d < dim; ++d)
-      if (std::abs(offset[d]) > std::abs(offset[axis]))
-        axis = d;
-    const bool        positive = offset[axis] > 0;
-    const std::string side     = axis == dim - 1 ? (positive ? "top" : "bottom") :
-                                 axis == 0       ? (positive ? "right" : "left") :
-                                                   (positive ? "back" : "front");
-    const auto entry = prm.polarization_boundary_at.find(stack->layer(cell->material_id()).name + "." + side);
-    return entry != prm.polarization_boundary_at.end() ? &entry->second : &prm.polarization_boundary;
+    const std::optional<FaceInfo> info = face_info(cell, f);
+    return info ? &polarization_boundary(info->layer, info->side()) : nullptr;
   }
 
   template <int dim>
@@ -421,6 +444,12 @@ namespace FerroStack
             f.mass    = Constants::eps0 / m.require("Kinetic coefficient", "TDGL");
             f.gradient =
               m.require("Gradient coefficient", "TDGL") * Constants::eps0 / (scale.length * scale.length);
+            for (unsigned side = 0; side < 2 * dim; ++side)
+              {
+                const Parameters::PolarizationBoundary &bc = polarization_boundary(l, side);
+                f.extrapolation[side] =
+                  bc.kind == Parameters::PolarizationBoundary::Kind::extrapolation ? bc.length : 0.;
+              }
           }
       }
     const double P_factor = 1. / scale.polarization;
@@ -433,6 +462,25 @@ namespace FerroStack
       };
     if (manufactured.source)
       electrostatics_module.manufactured_source = [this](const Point<dim> &x) { return manufactured.source->value(x); };
+
+    // Contacts: their face terms, from compute_contact_offsets' data.
+    contact_module.contacts.assign(prm.contacts.size(), {});
+    for (unsigned k = 0; k < prm.contacts.size(); ++k)
+      {
+        auto &c       = contact_module.contacts[k];
+        c.boundary    = StackMesh<dim>::contact_boundary_id(k);
+        c.screening   = contact_screening[k];
+        c.thermionic  = carriers() && thermionic_contact[k];
+        c.image_force = contact_image_force[k];
+      }
+    contact_module.layers = layer_semiconductor;
+    contact_module.has_carriers.assign(n_layers, false);
+    contact_module.permittivity.assign(n_layers, Tensor<1, dim>());
+    for (unsigned l = 0; l < n_layers; ++l)
+      {
+        contact_module.has_carriers[l] = carriers() && layer_has_carriers[l];
+        contact_module.permittivity[l] = electrostatics_module.layers[l].permittivity;
+      }
 
     carrier_module.layers     = layer_semiconductor;
     carrier_module.time_scale = scale.time;
@@ -607,6 +655,8 @@ namespace FerroStack
             value    = contact_voltage[k];
             value[0] = contact_potential(k, t) / scale.potential;
             contact_phi[k] = value[0];
+            contact_module.contacts[k].phi_c   = contact_phi[k];
+            contact_module.contacts[k].voltage = contact_voltage[k];
             VectorTools::interpolate_boundary_values(dof_handler,
                                                      id,
                                                      Functions::ConstantFunction<dim>(value),

@@ -13,6 +13,7 @@
 #include <deal.II/lac/petsc_vector.h>
 
 #include <meshes/stack_mesh.h>
+#include <physics/contacts/contact_module.h>
 #include <physics/electrostatics/electrostatics_module.h>
 #include <physics/ferroelectric/ferroelectric_module.h>
 #include <physics/field_registry.h>
@@ -341,6 +342,7 @@ namespace FerroStack
     ElectrostaticsModule<dim>             electrostatics_module;
     FerroelectricModule<dim>              ferroelectric_module;
     CarrierModule<dim>                    carrier_module;
+    ContactModule<dim>                    contact_module;
     std::vector<const PhysicsModule<dim> *> modules;
     /// Per layer: whether P (TDGL) and carriers are unknowns there.
     std::vector<bool> layer_has_polarization, layer_has_carriers;
@@ -485,6 +487,16 @@ namespace FerroStack
     const Parameters::PolarizationBoundary *
     polarization_boundary(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
                           const unsigned                                                f) const;
+
+    /// The boundary condition of P on side @p side (FaceInfo::side()) of
+    /// layer @p layer: its `Polarization boundary at` entry, else the default.
+    const Parameters::PolarizationBoundary &
+    polarization_boundary(const unsigned layer, const unsigned side) const;
+
+    /// Where face @p f of @p cell lies (FaceInfo), if it bounds the mesh (not
+    /// periodically) or a layer; else none (the modules have no terms there).
+    std::optional<FaceInfo>
+    face_info(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell, const unsigned f) const;
 
     /// Call @p action(face values, P on the face, length [nm]) for every face
     /// of @p cell with an extrapolation-length condition on P.

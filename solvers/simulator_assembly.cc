@@ -22,141 +22,6 @@ namespace FerroStack
 {
   using namespace dealii;
 
-  namespace
-  {
-    /// Which field and component a shape function belongs to.
-    struct ShapeInfo
-    {
-      enum class Field
-      {
-        potential,
-        polarization,
-        electrons, ///< phi_n
-        holes      ///< phi_p
-      } field;
-      unsigned direction; ///< P component (0..dim-1) if polarization
-      bool
-      is_potential() const
-      {
-        return field == Field::potential;
-      }
-      bool
-      is_polarization() const
-      {
-        return field == Field::polarization;
-      }
-    };
-
-
-    /**
-     * Thermionic emission on one Schottky face (SemiconductorModel): the
-     * electron continuity residual loses the outflow v_n (n - n_eq), the hole
-     * residual gains v_p (p - p_eq) (Simulator's sign convention). With
-     * @p image_force > 0 (q / (4 pi eps0 L V_T), scaled) the barriers are
-     * lowered by the interface field F = -grad phi . nu, with the layer's
-     * permittivity along the normal, eps_nu = sum_d eps_d nu_d^2.
-     */
-    template <int dim>
-    void
-    add_thermionic_emission(const FEFaceValues<dim>      &face_values,
-                            const FEValuesExtractors::Scalar &potential,
-                            const FEValuesExtractors::Scalar &electrons,
-                            const FEValuesExtractors::Scalar &holes,
-                            const PETScWrappers::MPI::Vector &solution,
-                            const SemiconductorModel     &carrier,
-                            const double                  V,
-                            const double                  image_force,
-                            const Tensor<1, dim>         &eps_r,
-                            const std::vector<ShapeInfo> &shape,
-                            Vector<double>               &cell_residual,
-                            Vector<double>               &cell_reference,
-                            FullMatrix<double>           *cell_matrix)
-    {
-      const unsigned              n_q = face_values.n_quadrature_points;
-      std::vector<double>         phi(n_q), phi_n(n_q), phi_p(n_q);
-      std::vector<Tensor<1, dim>> grad_phi(n_q);
-      face_values[potential].get_function_values(solution, phi);
-      face_values[potential].get_function_gradients(solution, grad_phi);
-      face_values[electrons].get_function_values(solution, phi_n);
-      face_values[holes].get_function_values(solution, phi_p);
-      for (unsigned q = 0; q < n_q; ++q)
-        {
-          const Tensor<1, dim> &normal = face_values.normal_vector(q);
-          double                beta   = 0;
-          if (image_force > 0)
-            {
-              double eps_normal = 0;
-              for (unsigned d = 0; d < dim; ++d)
-                eps_normal += eps_r[d] * normal[d] * normal[d];
-              beta = image_force / eps_normal;
-            }
-          const double F   = -grad_phi[q] * normal;
-          const auto   e   = carrier.thermionic_emission(phi[q], phi_n[q], phi_p[q], V, F, beta);
-          const double JxW = face_values.JxW(q);
-          for (unsigned i = 0; i < shape.size(); ++i)
-            {
-              const bool electron = shape[i].field == ShapeInfo::Field::electrons;
-              const bool hole     = shape[i].field == ShapeInfo::Field::holes;
-              if (!electron && !hole)
-                continue;
-              const double v = face_values.shape_value(i, q) * JxW;
-              cell_residual(i) += electron ? -e.flux_n * v : e.flux_p * v;
-              cell_reference(i) += (electron ? e.size_n : e.size_p) * std::abs(v);
-              if (cell_matrix == nullptr)
-                continue;
-              for (unsigned j = 0; j < shape.size(); ++j)
-                {
-                  const double u = face_values.shape_value(j, q);
-                  double       d = 0;
-                  if (shape[j].is_potential())
-                    {
-                      // d F / d phi_j = -grad u_j . nu
-                      const double dF = -(face_values.shape_grad(j, q) * normal);
-                      d = electron ? -(e.dflux_n_dphi * u + e.dflux_n_dF * dF) :
-                                     e.dflux_p_dphi * u + e.dflux_p_dF * dF;
-                      (*cell_matrix)(i, j) += d * v;
-                      continue;
-                    }
-                  else if (electron && shape[j].field == ShapeInfo::Field::electrons)
-                    d = -e.dflux_n_dphi_n;
-                  else if (hole && shape[j].field == ShapeInfo::Field::holes)
-                    d = e.dflux_p_dphi_p;
-                  (*cell_matrix)(i, j) += d * u * v;
-                }
-            }
-        }
-    }
-
-    /// The Robin term of a screening metal on one face: int G (phi - phi_c) v.
-    template <int dim>
-    void
-    add_screening(const FEFaceValues<dim>          &face_values,
-                  const FEValuesExtractors::Scalar &potential,
-                  const PETScWrappers::MPI::Vector &solution,
-                  const double                      conductance,
-                  const double                      phi_c,
-                  const std::vector<ShapeInfo>     &shape,
-                  Vector<double>                   &cell_residual,
-                  Vector<double>                   &cell_reference,
-                  FullMatrix<double>               *cell_matrix)
-    {
-      std::vector<double> phi(face_values.n_quadrature_points);
-      face_values[potential].get_function_values(solution, phi);
-      for (const unsigned q : face_values.quadrature_point_indices())
-        for (unsigned i = 0; i < shape.size(); ++i)
-          {
-            if (!shape[i].is_potential())
-              continue;
-            const double v = face_values.shape_value(i, q) * face_values.JxW(q);
-            cell_residual(i) += conductance * (phi[q] - phi_c) * v;
-            cell_reference(i) += conductance * (std::abs(phi[q]) + std::abs(phi_c)) * std::abs(v);
-            if (cell_matrix != nullptr)
-              for (unsigned j = 0; j < shape.size(); ++j)
-                if (shape[j].is_potential())
-                  (*cell_matrix)(i, j) += conductance * face_values.shape_value(j, q) * v;
-          }
-    }
-  } // namespace
 
   template <int dim>
   void
@@ -206,7 +71,7 @@ namespace FerroStack
           std::make_unique<hp::FEFaceValues<dim>>(fe_collection,
                                                   face_q_collection,
                                                   update_values | update_gradients | update_normal_vectors |
-                                                    update_JxW_values);
+                                                    update_quadrature_points | update_JxW_values);
       }
     hp::FEValues<dim>     &hp_values      = *assembly_values;
     hp::FEFaceValues<dim> &hp_face_values = *assembly_face_values;
@@ -214,19 +79,17 @@ namespace FerroStack
     Vector<double>        cell_residual, cell_reference;
     std::vector<types::global_dof_index> dof_indices;
     std::vector<unsigned>                   component;
-    std::vector<const PhysicsModule<dim> *> active_modules;
+    std::vector<const PhysicsModule<dim> *> active_modules, face_modules;
     PointTerms<dim>                         terms;
-    std::vector<ShapeInfo>               shape;
     // Per component, the gradient of the interpolant with the magnitudes of
     // the nodal values and shape gradients, sum_j |U_j| |grad u_j|: the size
     // of a gradient before the cancellation between nodes (whose round-off
     // the Newton criterion's reference must cover).
     std::vector<double>                       local_values, local_history;
     std::array<std::vector<double>, 2>        local_states;
-    std::vector<std::vector<Tensor<1, dim>>>  abs_gradient(fields.n_components());
+    std::array<Tensor<1, dim>, max_components> abs_gradient;
 
     const bool transient = time_discretization.mode == TimeDiscretization::Mode::bdf;
-    const bool hold      = time_discretization.mode == TimeDiscretization::Mode::hold;
 
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
@@ -263,42 +126,9 @@ namespace FerroStack
               history_states[s].extract_subvector_to(dof_indices.begin(),
                                                      dof_indices.end(),
                                                      local_states[s].begin());
-          if (reference != nullptr)
-            {
-              for (auto &g : abs_gradient)
-                g.assign(n_q, Tensor<1, dim>());
-              for (unsigned j = 0; j < n; ++j)
-                {
-                  const double U = std::abs(local_values[j]);
-                  auto        &g = abs_gradient[fe.system_to_component_index(j).first];
-                  for (unsigned q = 0; q < n_q; ++q)
-                    for (unsigned d = 0; d < dim; ++d)
-                      g[q][d] += U * std::abs(fe_values.shape_grad(j, q)[d]);
-                }
-            }
           // The round-off of a gradient term: 64 machine epsilons of its
           // nodal sums, weighted so that rtol * reference stays above it.
           const double round_off = std::min(1., 64 * std::numeric_limits<double>::epsilon() / prm.newton_tolerance);
-          shape.resize(n);
-          for (unsigned i = 0; i < n; ++i)
-            {
-              const unsigned c = fe.system_to_component_index(i).first;
-              if (c == 0)
-                shape[i] = {ShapeInfo::Field::potential, 0};
-              else if (carriers() && c == carrier_component())
-                shape[i] = {ShapeInfo::Field::electrons, 0};
-              else if (carriers() && c == carrier_component() + 1)
-                shape[i] = {ShapeInfo::Field::holes, 0};
-              else
-                shape[i] = {ShapeInfo::Field::polarization, c - 1};
-            }
-
-          const Material           &material = stack->material(cell->material_id());
-          const SemiconductorModel &carrier  = layer_semiconductor[cell->material_id()];
-          Tensor<1, dim>            material_permittivity;
-          for (unsigned d = 0; d < dim; ++d)
-            material_permittivity[d] = material.permittivity[d == dim - 1 ? 2 : d];
-          const double gradient_coefficient = ferroelectric_module.layers[cell->material_id()].gradient;
 
           // The modules active on this cell, and each shape function's component.
           active_modules.clear();
@@ -315,139 +145,121 @@ namespace FerroStack
           cell_reference = 0;
           PointState<dim> state;
           state.layer = cell->material_id();
+
+          // The state every module reads at point q of a cell or a face: each
+          // component's value and gradient, the BDF history and the last
+          // accepted states; with the reference, the gradients' nodal sums of
+          // magnitudes, sum_j |U_j| |grad u_j|.
+          const auto evaluate = [&](const FEValuesBase<dim> &values, const unsigned q) {
+            state.x = values.quadrature_point(q);
+            for (unsigned c = 0; c < n_components; ++c)
+              {
+                state.value[c]    = 0;
+                state.gradient[c] = Tensor<1, dim>();
+                state.history[c]  = 0;
+                for (auto &old : state.old_value)
+                  old[c] = 0;
+                abs_gradient[c] = Tensor<1, dim>();
+              }
+            for (unsigned j = 0; j < n; ++j)
+              {
+                const unsigned        c     = component[j];
+                const double          shape = values.shape_value(j, q);
+                const Tensor<1, dim> &grad  = values.shape_grad(j, q);
+                state.value[c] += local_values[j] * shape;
+                state.gradient[c] += local_values[j] * grad;
+                if (has_P)
+                  state.history[c] += local_history[j] * shape;
+                if (has_nc && transient)
+                  for (unsigned s = 0; s < 2; ++s)
+                    state.old_value[s][c] += local_states[s][j] * shape;
+                if (reference != nullptr)
+                  for (unsigned d = 0; d < dim; ++d)
+                    abs_gradient[c][d] += std::abs(local_values[j]) * std::abs(grad[d]);
+              }
+          };
+
+          // Scatter the terms at point q: R_i = value[c] v + flux[c] . grad v,
+          // the reference with the terms' magnitudes plus the round-off of
+          // the gradients they contain, and the Jacobian.
+          const auto scatter = [&](const FEValuesBase<dim> &values, const unsigned q) {
+            const double JxW = values.JxW(q);
+            for (unsigned i = 0; i < n; ++i)
+              {
+                const unsigned        c      = component[i];
+                const double          v      = values.shape_value(i, q);
+                const Tensor<1, dim> &grad_v = values.shape_grad(i, q);
+                cell_residual(i) += (terms.value[c] * v + terms.flux[c] * grad_v) * JxW;
+                if (reference != nullptr)
+                  {
+                    double size = terms.value_size[c] * std::abs(v);
+                    for (unsigned d = 0; d < dim; ++d)
+                      size += terms.flux_size[c][d] * std::abs(grad_v[d]);
+                    for (unsigned e = 0; e < n_components; ++e)
+                      if (terms.coupled[c][e])
+                        for (unsigned d = 0; d < dim; ++d)
+                          {
+                            size += round_off * std::abs(terms.dvalue_dgrad[c][e][d]) * abs_gradient[e][d] *
+                                    std::abs(v);
+                            for (unsigned k = 0; k < dim; ++k)
+                              size += round_off * std::abs(terms.dflux_dgrad[c][e][d][k]) * abs_gradient[e][k] *
+                                      std::abs(grad_v[d]);
+                          }
+                    cell_reference(i) += size * JxW;
+                  }
+                if (!with_jacobian)
+                  continue;
+                for (unsigned j = 0; j < n; ++j)
+                  {
+                    const unsigned e = component[j];
+                    if (!terms.coupled[c][e])
+                      continue;
+                    const double          u      = values.shape_value(j, q);
+                    const Tensor<1, dim> &grad_u = values.shape_grad(j, q);
+                    cell_matrix(i, j) += (v * (terms.dvalue_du[c][e] * u + terms.dvalue_dgrad[c][e] * grad_u) +
+                                          grad_v * (terms.dflux_du[c][e] * u + terms.dflux_dgrad[c][e] * grad_u)) *
+                                         JxW;
+                  }
+              }
+          };
+
           for (unsigned q = 0; q < n_q; ++q)
             {
-              // The state every module reads: each component's value and
-              // gradient, the BDF history and the last accepted states.
-              state.x = fe_values.quadrature_point(q);
-              for (unsigned c = 0; c < n_components; ++c)
-                {
-                  state.value[c]    = 0;
-                  state.gradient[c] = Tensor<1, dim>();
-                  state.history[c]  = 0;
-                  for (auto &old : state.old_value)
-                    old[c] = 0;
-                }
-              for (unsigned j = 0; j < n; ++j)
-                {
-                  const unsigned c     = component[j];
-                  const double   shape = fe_values.shape_value(j, q);
-                  state.value[c] += local_values[j] * shape;
-                  state.gradient[c] += local_values[j] * fe_values.shape_grad(j, q);
-                  if (has_P)
-                    state.history[c] += local_history[j] * shape;
-                  if (has_nc && transient)
-                    for (unsigned s = 0; s < 2; ++s)
-                      state.old_value[s][c] += local_states[s][j] * shape;
-                }
+              evaluate(fe_values, q);
               terms.clear(n_components);
               for (const PhysicsModule<dim> *module : active_modules)
                 module->cell_terms(state, time_discretization, terms);
+              scatter(fe_values, q);
+            }
 
-              // Scatter: R_i = value[c] v + flux[c] . grad v, the reference
-              // with the terms' magnitudes plus the round-off of the
-              // gradients they contain, and the Jacobian.
-              const double JxW = fe_values.JxW(q);
-              for (unsigned i = 0; i < n; ++i)
+          // Face terms (contacts, surface conditions) on the faces that bound
+          // the mesh or a layer. The terminal residual leaves out the fluxes
+          // through contacts: its contact sums are these fluxes.
+          for (const unsigned f : cell->face_indices())
+            {
+              if (!cell->at_boundary(f) && cell->neighbor(f)->material_id() == cell->material_id())
+                continue;
+              const std::optional<FaceInfo> face = face_info(cell, f);
+              if (!face)
+                continue;
+              face_modules.clear();
+              for (const PhysicsModule<dim> *module : modules)
+                if (!(terminal && module->contact_flux()) && module->active_on_face(*face))
+                  face_modules.push_back(module);
+              if (face_modules.empty())
+                continue;
+              hp_face_values.reinit(cell, f);
+              const FEFaceValues<dim> &face_values = hp_face_values.get_present_fe_values();
+              for (const unsigned q : face_values.quadrature_point_indices())
                 {
-                  const unsigned        c      = component[i];
-                  const double          v      = fe_values.shape_value(i, q);
-                  const Tensor<1, dim> &grad_v = fe_values.shape_grad(i, q);
-                  cell_residual(i) += (terms.value[c] * v + terms.flux[c] * grad_v) * JxW;
-                  if (reference != nullptr)
-                    {
-                      double size = terms.value_size[c] * std::abs(v);
-                      for (unsigned d = 0; d < dim; ++d)
-                        size += terms.flux_size[c][d] * std::abs(grad_v[d]);
-                      for (unsigned e = 0; e < n_components; ++e)
-                        if (terms.coupled[c][e])
-                          for (unsigned d = 0; d < dim; ++d)
-                            {
-                              size += round_off * std::abs(terms.dvalue_dgrad[c][e][d]) * abs_gradient[e][q][d] *
-                                      std::abs(v);
-                              for (unsigned k = 0; k < dim; ++k)
-                                size += round_off * std::abs(terms.dflux_dgrad[c][e][d][k]) *
-                                        abs_gradient[e][q][k] * std::abs(grad_v[d]);
-                            }
-                      cell_reference(i) += size * JxW;
-                    }
-                  if (!with_jacobian)
-                    continue;
-                  for (unsigned j = 0; j < n; ++j)
-                    {
-                      const unsigned e = component[j];
-                      if (!terms.coupled[c][e])
-                        continue;
-                      const double          u      = fe_values.shape_value(j, q);
-                      const Tensor<1, dim> &grad_u = fe_values.shape_grad(j, q);
-                      cell_matrix(i, j) += (v * (terms.dvalue_du[c][e] * u + terms.dvalue_dgrad[c][e] * grad_u) +
-                                            grad_v * (terms.dflux_du[c][e] * u + terms.dflux_dgrad[c][e] * grad_u)) *
-                                           JxW;
-                    }
+                  evaluate(face_values, q);
+                  state.normal = face_values.normal_vector(q);
+                  terms.clear(n_components);
+                  for (const PhysicsModule<dim> *module : face_modules)
+                    module->face_terms(state, *face, time_discretization, terms);
+                  scatter(face_values, q);
                 }
             }
-          // Extrapolation length lambda on ferroelectric faces: dP/dn = -P/lambda,
-          // i.e. the gradient term's boundary integral int (g/lambda) P w.
-          if (has_P && !hold)
-            for_each_extrapolation_face(
-              cell,
-              hp_face_values,
-              [&](const FEFaceValues<dim>           &face_values,
-                  const std::vector<Tensor<1, dim>> &face_P,
-                  const double                       length) {
-                const double robin = gradient_coefficient / length; // lengths are in nm
-                for (const unsigned q : face_values.quadrature_point_indices())
-                  for (unsigned i = 0; i < n; ++i)
-                    {
-                      if (!shape[i].is_polarization())
-                        continue;
-                      const double w = face_values.shape_value(i, q) * face_values.JxW(q);
-                      cell_residual(i) += robin * face_P[q][shape[i].direction] * w;
-                      cell_reference(i) += std::abs(robin * face_P[q][shape[i].direction] * w);
-                      if (with_jacobian)
-                        for (unsigned j = 0; j < n; ++j)
-                          if (shape[j].is_polarization() && shape[j].direction == shape[i].direction)
-                            cell_matrix(i, j) += robin * face_values.shape_value(j, q) * w;
-                    }
-              });
-          // Contact boundary terms (not in the terminal residual, whose
-          // contact sums are these fluxes): the Robin condition of a metal
-          // with a screening length, (eps grad phi - P) . nu = (eps_m/lambda)
-          // (phi_c - phi), and thermionic emission at Schottky contacts.
-          if (!terminal)
-            for (const unsigned f : cell->face_indices())
-              if (cell->face(f)->at_boundary())
-                for (unsigned k = 0; k < prm.contacts.size(); ++k)
-                  if ((contact_screening[k] > 0 || (has_nc && thermionic_contact[k])) &&
-                      cell->face(f)->boundary_id() == StackMesh<dim>::contact_boundary_id(k))
-                    {
-                      hp_face_values.reinit(cell, f);
-                      const FEFaceValues<dim> &face_values = hp_face_values.get_present_fe_values();
-                      if (contact_screening[k] > 0)
-                        add_screening(face_values,
-                                      potential_field,
-                                      locally_relevant_solution,
-                                      contact_screening[k],
-                                      contact_phi[k],
-                                      shape,
-                                      cell_residual,
-                                      cell_reference,
-                                      with_jacobian ? &cell_matrix : nullptr);
-                      if (has_nc && thermionic_contact[k])
-                        add_thermionic_emission(face_values,
-                                                potential_field,
-                                                electron_field,
-                                                hole_field,
-                                                locally_relevant_solution,
-                                                carrier,
-                                                contact_voltage[k],
-                                                contact_image_force[k],
-                                                material_permittivity,
-                                                shape,
-                                                cell_residual,
-                                                cell_reference,
-                                                with_jacobian ? &cell_matrix : nullptr);
-                    }
 
           if (with_jacobian)
             constraints.distribute_local_to_global(cell_matrix, cell_residual, dof_indices, jacobian, r);

@@ -5,6 +5,7 @@
 #include <physics/field_registry.h>
 #include <physics/physics_module.h>
 
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -16,9 +17,10 @@ namespace FerroStack
    *   R_Pa = [(eps0/Gamma) dPa/dt + df_L/dPa + d phi/dx_a] w + g grad Pa . grad w,
    * and the bound charge in Poisson's row, -P . grad v. Held mode (the
    * initial solve) replaces the row by Pa - Pa_hold. The Landau axes are x
-   * (component 0) and z (the last); the in-plane y of 3D has none. The
-   * surface energy of an extrapolation length is a face term
-   * (Simulator's extrapolation faces).
+   * (component 0) and z (the last); the in-plane y of 3D has none. On a
+   * face with an extrapolation length lambda (dP/dn = -P/lambda, PHYSICS.md
+   * TDGL boundary conditions) the surface energy (g / 2 lambda) |P|^2 adds
+   * the face term (g / lambda) Pa w.
    */
   template <int dim>
   class FerroelectricModule : public PhysicsModule<dim>
@@ -30,6 +32,8 @@ namespace FerroStack
       LandauEnergy landau;         ///< scaled
       double       mass     = 0;   ///< eps0 / Gamma [s]
       double       gradient = 0;   ///< g eps0 / L^2 (scaled)
+      /// Extrapolation length [nm] per side (FaceInfo::side()); 0 = none.
+      std::array<double, 2 * dim> extrapolation{};
     };
 
     std::vector<LayerData> layers;
@@ -121,6 +125,32 @@ namespace FerroStack
               t.flux_size[c][d] += std::abs(layer.gradient * s.gradient[c][d]);
               t.dflux_dgrad[c][c][d][d] += layer.gradient;
             }
+        }
+    }
+
+    bool
+    active_on_face(const FaceInfo &face) const override
+    {
+      return layers[face.layer].active && layers[face.layer].extrapolation[face.side()] > 0;
+    }
+
+    void
+    face_terms(const PointState<dim> &s,
+               const FaceInfo        &face,
+               const TimeCoefficients &time,
+               PointTerms<dim>        &t) const override
+    {
+      if (time.mode == TimeCoefficients::Mode::hold)
+        return; // P is held, its row is P - P_hold
+      const LayerData &layer = layers[face.layer];
+      const double     robin = layer.gradient / layer.extrapolation[face.side()];
+      for (unsigned a = 0; a < dim; ++a)
+        {
+          const unsigned c = P0 + a;
+          t.value[c] += robin * s.value[c];
+          t.value_size[c] += std::abs(robin * s.value[c]);
+          t.dvalue_du[c][c] += robin;
+          t.couple(c, c);
         }
     }
   };
