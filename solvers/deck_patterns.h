@@ -61,10 +61,6 @@ namespace FerroStack
     std::unique_ptr<PatternBase>
     optional_number();
 
-    /// A SPICE-style waveform (see Waveform).
-    std::unique_ptr<PatternBase>
-    waveform();
-
     /// The "additional information" of a deal.II exception (ParameterHandler
     /// puts file and line there), without the source location of the throw.
     std::string
