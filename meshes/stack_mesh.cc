@@ -5,11 +5,11 @@
 #include <deal.II/grid/grid_tools.h>
 #include <deal.II/grid/tria.h>
 
+#include <base/deck_error.h>
+#include <base/text_utilities.h>
 #include <meshes/gmsh_names.h>
 #include <meshes/stack_mesh.h>
 #include <meshes/stack_size.h>
-#include <solvers/deck_error.h>
-#include <solvers/text_utilities.h>
 
 #include <algorithm>
 #include <cmath>

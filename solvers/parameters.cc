@@ -2,12 +2,12 @@
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/types.h>
 
+#include <base/deck_error.h>
+#include <base/deck_patterns.h>
+#include <base/deck_scanner.h>
+#include <base/text_utilities.h>
 #include <meshes/stack_size.h>
-#include <solvers/deck_error.h>
-#include <solvers/deck_patterns.h>
-#include <solvers/deck_scanner.h>
 #include <solvers/parameters.h>
-#include <solvers/text_utilities.h>
 
 #include <algorithm>
 #include <cmath>

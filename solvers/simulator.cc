@@ -11,12 +11,12 @@
 #include <deal.II/lac/sparsity_tools.h>
 #include <deal.II/numerics/vector_tools.h>
 
+#include <base/deck_error.h>
+#include <base/text_utilities.h>
 #include <postprocess/output_writer.h>
 #include <postprocess/terminals_writer.h>
-#include <solvers/deck_error.h>
 #include <solvers/direct_solver.h>
 #include <solvers/simulator.h>
-#include <solvers/text_utilities.h>
 #include <solvers/time_grid.h>
 
 #include <cmath>

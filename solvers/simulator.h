@@ -12,6 +12,7 @@
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
+#include <base/units.h>
 #include <meshes/stack_mesh.h>
 #include <physics/electrostatics/electrostatics_module.h>
 #include <physics/ferroelectric/ferroelectric_module.h>
@@ -25,7 +26,6 @@
 #include <solvers/parameters.h>
 #include <solvers/newton_convergence.h>
 #include <solvers/run_log.h>
-#include <solvers/units.h>
 
 #include <chrono>
 #include <functional>

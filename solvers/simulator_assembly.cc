@@ -6,8 +6,8 @@
 #include <deal.II/lac/solver_control.h>
 #include <deal.II/lac/vector.h>
 
+#include <base/deck_error.h>
 #include <physics/electrostatics/poisson_terms.h>
-#include <solvers/deck_error.h>
 #include <solvers/direct_solver.h>
 #include <solvers/simulator.h>
 

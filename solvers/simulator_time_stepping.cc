@@ -1,8 +1,8 @@
 #include <deal.II/base/timer.h>
 
+#include <base/deck_error.h>
 #include <postprocess/output_writer.h>
 #include <postprocess/terminals_writer.h>
-#include <solvers/deck_error.h>
 #include <solvers/simulator.h>
 #include <solvers/time_grid.h>
 

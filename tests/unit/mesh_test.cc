@@ -1,8 +1,8 @@
 #include <deal.II/base/mpi.h>
 
+#include <base/deck_error.h>
 #include <meshes/stack_mesh.h>
 #include <meshes/stack_size.h>
-#include <solvers/deck_error.h>
 #include <solvers/simulator.h>
 
 #include <cmath>

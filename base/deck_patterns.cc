@@ -1,5 +1,5 @@
-#include <solvers/deck_patterns.h>
-#include <solvers/text_utilities.h>
+#include <base/deck_patterns.h>
+#include <base/text_utilities.h>
 
 #include <sstream>
 

@@ -1,10 +1,10 @@
-#ifndef ferrostack_solvers_deck_patterns_h
-#define ferrostack_solvers_deck_patterns_h
+#ifndef ferrostack_base_deck_patterns_h
+#define ferrostack_base_deck_patterns_h
 
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/patterns.h>
 
-#include <solvers/units.h>
+#include <base/units.h>
 
 #include <functional>
 #include <memory>
