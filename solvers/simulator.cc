@@ -16,6 +16,7 @@
 #include <postprocess/output_writer.h>
 #include <postprocess/terminals_writer.h>
 #include <solvers/direct_solver.h>
+#include <solvers/parameter_subsets.h>
 #include <solvers/simulator.h>
 #include <solvers/time_grid.h>
 
@@ -36,7 +37,7 @@ namespace FerroStack
       , comm(comm)
       , log(log)
       , scale(prm.temperature)
-      , initial_polarization(prm)
+      , initial_polarization(initial_polarization_parameters(prm))
   {
     // The modules this deck uses declare their fields, in the order of the
     // FESystem's components.
