@@ -74,7 +74,7 @@ namespace FerroStack
       {
         const double    V_T      = simulator.scaling().potential;
         const double    E_factor = -V_T / simulator.scaling().length * 1e-8; // V/m -> MV/cm
-        const Material &material = simulator.mesh().material(cell->material_id());
+        const Material &material = simulator.layer_material(cell->material_id());
         for (unsigned q = 0; q < values.size(); ++q)
           {
             unsigned c = 0;

@@ -11,6 +11,25 @@ namespace FerroStack
     return materials;
   }
 
+  StackDescription
+  stack_description(const Parameters &prm)
+  {
+    StackDescription stack;
+    stack.layers = prm.layers;
+    for (const Material *m : layer_materials(prm))
+      stack.material_kinds.push_back(kind_name(m->kind));
+    stack.contacts.assign(prm.contacts.begin(), prm.contacts.end()); // their geometry only
+    stack.width               = prm.width;
+    stack.depth               = prm.depth;
+    stack.lateral_cells       = prm.lateral_cells;
+    stack.interface_cell_size = prm.interface_cell_size;
+    stack.refinement          = prm.refinement;
+    stack.periodic_lateral    = prm.periodic_lateral;
+    stack.mesh_file           = prm.mesh_file;
+    stack.deck_file           = prm.deck_file;
+    return stack;
+  }
+
   InitialPolarizationParameters
   initial_polarization_parameters(const Parameters &prm)
   {

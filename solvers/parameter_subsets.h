@@ -1,6 +1,7 @@
 #ifndef ferrostack_solvers_parameter_subsets_h
 #define ferrostack_solvers_parameter_subsets_h
 
+#include <meshes/stack_description.h>
 #include <physics/ferroelectric/initial_polarization_parameters.h>
 #include <physics/materials/material.h>
 #include <solvers/parameters.h>
@@ -22,6 +23,11 @@ namespace FerroStack
   /// into prm.materials, valid as long as @p prm).
   std::vector<const Material *>
   layer_materials(const Parameters &prm);
+
+  /// What StackMesh and estimate_stack_size() take: `Stack`, the contacts'
+  /// geometry and the kind of each layer's material.
+  StackDescription
+  stack_description(const Parameters &prm);
 
   /// What InitialPolarization takes: `Initial polarization`, whether
   /// `Physics/Polarization` is off, the temperature and the layers' materials.

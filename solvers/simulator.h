@@ -165,6 +165,13 @@ namespace FerroStack
       return fields;
     }
 
+    /// The material of layer @p l (of the cells with material id @p l).
+    const Material &
+    layer_material(const unsigned l) const
+    {
+      return *layer_materials.at(l);
+    }
+
     /// The carrier model of layer @p l (inactive where no carriers live).
     const SemiconductorModel &
     semiconductor(const unsigned l) const
@@ -323,6 +330,8 @@ namespace FerroStack
     Scaling           scale;
 
     std::unique_ptr<StackMesh<dim>>          stack;
+    /// The material of each layer (the mesh knows the layers, not their materials).
+    std::vector<const Material *>            layer_materials;
     dealii::hp::FECollection<dim>            fe_collection;
     dealii::hp::QCollection<dim>             q_collection;
     dealii::hp::QCollection<dim - 1>         face_q_collection;

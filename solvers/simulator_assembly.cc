@@ -292,7 +292,7 @@ namespace FerroStack
                 shape[i] = {ShapeInfo::Field::polarization, c - 1};
             }
 
-          const Material           &material = stack->material(cell->material_id());
+          const Material           &material = layer_material(cell->material_id());
           const SemiconductorModel &carrier  = layer_semiconductor[cell->material_id()];
           Tensor<1, dim>            material_permittivity;
           for (unsigned d = 0; d < dim; ++d)
@@ -819,7 +819,7 @@ namespace FerroStack
           const FEValues<dim> &fe_values = hp_values.get_present_fe_values();
           const unsigned       n_q       = fe_values.n_quadrature_points;
           const bool           has_P     = has_polarization(cell);
-          const Material      &material  = stack->material(cell->material_id());
+          const Material      &material  = layer_material(cell->material_id());
           grad_phi.resize(n_q);
           P_values.resize(n_q);
           grad_P.resize(n_q);
