@@ -18,6 +18,7 @@
 #include <solvers/direct_solver.h>
 #include <solvers/parameter_subsets.h>
 #include <solvers/simulator.h>
+#include <solvers/solution_fields.h>
 #include <solvers/time_grid.h>
 
 #include <cmath>
@@ -953,7 +954,13 @@ namespace FerroStack
                                                         restart_state->terminal_rows) :
                       std::make_unique<TerminalsWriter>(directory + "/terminals.csv", columns, root);
     TerminalsWriter  &terminals = *terminals_writer;
-    OutputWriter<dim> fields(*this, directory);
+    const SolutionFields<dim> solution_fields(*this);
+    OutputWriter<dim>         fields(directory,
+                             dof_handler,
+                             locally_relevant_solution,
+                             {&solution_fields},
+                             solution_fields.wanted("material"),
+                             prm.degree);
     if (restart_state && !prm.output_fields.empty())
       fields.resume(restart_state->field_records, restart);
     last_checkpoint_time   = std::chrono::steady_clock::now();

@@ -88,7 +88,7 @@ namespace FerroStack
    *
    * Its implementation is split by concern: simulator.cc (setup, time loop,
    * terminal quantities), simulator_assembly.cc (residual and Jacobian,
-   * Newton solve), postprocess/ (output).
+   * Newton solve), solution_fields.cc (the output fields; postprocess/ writes them).
    *
    * Unknowns: the electrostatic potential phi (component 0) on every
    * non-metal layer and, with `Polarization = dynamic`, the polarization P
