@@ -1,5 +1,5 @@
+#include <base/deck_error.h>
 #include <meshes/gmsh_names.h>
-#include <solvers/deck_error.h>
 
 #include <fstream>
 #include <sstream>

@@ -5,11 +5,11 @@
 #include <deal.II/grid/grid_tools.h>
 #include <deal.II/grid/tria.h>
 
+#include <base/deck_error.h>
+#include <base/text_utilities.h>
 #include <meshes/gmsh_names.h>
 #include <meshes/stack_mesh.h>
 #include <meshes/stack_size.h>
-#include <solvers/deck_error.h>
-#include <solvers/text_utilities.h>
 
 #include <algorithm>
 #include <cmath>
@@ -147,10 +147,10 @@ namespace FerroStack
 
     /// The x coordinates of the ends of the partial contacts.
     std::vector<double>
-    contact_breaks(const std::vector<Contact> &contacts)
+    contact_breaks(const std::vector<ContactGeometry> &contacts)
     {
       std::vector<double> breaks;
-      for (const Contact &c : contacts)
+      for (const ContactGeometry &c : contacts)
         if (c.partial)
           {
             breaks.push_back(c.x0);
@@ -162,21 +162,21 @@ namespace FerroStack
 
   template <int dim>
   boundary_id
-  StackMesh<dim>::side_boundary_id(const Contact::Side side)
+  StackMesh<dim>::side_boundary_id(const ContactGeometry::Side side)
   {
     switch (side)
       {
-        case Contact::Side::left:
+        case ContactGeometry::Side::left:
           return 0;
-        case Contact::Side::right:
+        case ContactGeometry::Side::right:
           return 1;
-        case Contact::Side::front:
+        case ContactGeometry::Side::front:
           return 2;
-        case Contact::Side::back:
+        case ContactGeometry::Side::back:
           return 3;
-        case Contact::Side::bottom:
+        case ContactGeometry::Side::bottom:
           return 4;
-        case Contact::Side::top:
+        case ContactGeometry::Side::top:
           return 5;
         default:
           return numbers::invalid_boundary_id;
@@ -184,27 +184,25 @@ namespace FerroStack
   }
 
   template <int dim>
-  StackMesh<dim>::StackMesh(const Parameters &prm, const MPI_Comm comm)
-      : layers(prm.layers)
-      , contacts(prm.contacts)
-      , periodic_lateral(prm.periodic_lateral)
+  StackMesh<dim>::StackMesh(const StackDescription &stack, const MPI_Comm comm)
+      : layers(stack.layers)
+      , material_kinds(stack.material_kinds)
+      , contacts(stack.contacts)
+      , periodic_lateral(stack.periodic_lateral)
   {
     for (const Layer &l : layers)
-      {
-        layer_materials.push_back(&prm.materials.get(l.material));
-        total_height += l.thickness;
-      }
+      total_height += l.thickness;
 
     if constexpr (dim == 1)
       tria = std::make_unique<parallel::shared::Triangulation<dim>>(comm);
     else
       tria = std::make_unique<parallel::distributed::Triangulation<dim>>(comm);
 
-    if (prm.mesh_file.empty())
-      generate_stack(prm);
+    if (stack.mesh_file.empty())
+      generate_stack(stack);
     else
-      read_gmsh(prm);
-    check_contacts(prm);
+      read_gmsh(stack);
+    check_contacts(stack);
 
     if (periodic_lateral)
       {
@@ -214,28 +212,28 @@ namespace FerroStack
             static_cast<const Triangulation<dim> &>(*tria), 2 * d, 2 * d + 1, d, pairs);
         tria->add_periodicity(pairs);
       }
-    tria->refine_global(prm.refinement);
+    tria->refine_global(stack.refinement);
   }
 
   template <int dim>
   void
-  StackMesh<dim>::generate_stack(const Parameters &prm)
+  StackMesh<dim>::generate_stack(const StackDescription &stack)
   {
     const unsigned                   vertical = dim - 1;
     std::vector<std::vector<double>> steps(dim);
     Point<dim>                       p1, p2;
 
     // Lateral directions: mesh lines at both ends of every partial contact.
-    const std::vector<double> breaks = contact_breaks(prm.contacts);
+    const std::vector<double> breaks = contact_breaks(stack.contacts);
     for (unsigned d = 0; d < vertical; ++d)
       {
-        const double extent = (d == 0 ? prm.width : prm.depth);
-        steps[d] = lateral_sizes(extent, prm.lateral_cells, d == 0 ? breaks : std::vector<double>());
+        const double extent = (d == 0 ? stack.width : stack.depth);
+        steps[d] = lateral_sizes(extent, stack.lateral_cells, d == 0 ? breaks : std::vector<double>());
         p2[d]    = extent;
       }
 
     // Vertical: each layer's cells, graded toward its interfaces if asked.
-    const double        lateral_h = (dim == 1 ? 0.25 : prm.width / prm.lateral_cells);
+    const double        lateral_h = (dim == 1 ? 0.25 : stack.width / stack.lateral_cells);
     std::vector<double> layer_bottom;
     for (Layer &layer : layers)
       {
@@ -243,7 +241,7 @@ namespace FerroStack
           layer.cells = static_cast<unsigned>(default_layer_cells(dim, layer.thickness, lateral_h));
         layer_bottom.push_back(p2[vertical]);
         const auto sizes =
-          graded_sizes(layer.thickness, layer.thickness / layer.cells, prm.interface_cell_size);
+          graded_sizes(layer.thickness, layer.thickness / layer.cells, stack.interface_cell_size);
         steps[vertical].insert(steps[vertical].end(), sizes.begin(), sizes.end());
         layer.cells = sizes.size();
         p2[vertical] += layer.thickness;
@@ -264,28 +262,28 @@ namespace FerroStack
         for (const unsigned f : cell->face_indices())
           if (cell->face(f)->at_boundary())
             {
-              const Point<dim> c    = cell->face(f)->center();
-              const double     tol  = 1e-9 * std::max(p2[vertical], prm.width);
-              Contact::Side    side = Contact::Side::bottom;
+              const Point<dim>      c    = cell->face(f)->center();
+              const double          tol  = 1e-9 * std::max(p2[vertical], stack.width);
+              ContactGeometry::Side side = ContactGeometry::Side::bottom;
               if (std::abs(c[vertical]) < tol)
-                side = Contact::Side::bottom;
+                side = ContactGeometry::Side::bottom;
               else if (std::abs(c[vertical] - p2[vertical]) < tol)
-                side = Contact::Side::top;
+                side = ContactGeometry::Side::top;
               else if (std::abs(c[0]) < tol)
-                side = Contact::Side::left;
+                side = ContactGeometry::Side::left;
               else if (std::abs(c[0] - p2[0]) < tol)
-                side = Contact::Side::right;
+                side = ContactGeometry::Side::right;
               else if (dim == 3 && std::abs(c[1]) < tol)
-                side = Contact::Side::front;
+                side = ContactGeometry::Side::front;
               else
-                side = Contact::Side::back;
+                side = ContactGeometry::Side::back;
               boundary_id id = side_boundary_id(side);
               for (unsigned k = 0; k < contacts.size(); ++k)
                 if (contacts[k].side == side &&
                     (!contacts[k].partial || (c[0] > contacts[k].x0 && c[0] < contacts[k].x1)))
                   {
                     if (id >= 100)
-                      throw DeckError(prm.deck_file + ": Contacts/List: contacts '" +
+                      throw DeckError(stack.deck_file + ": Contacts/List: contacts '" +
                                       contacts[id - 100].name + "' and '" + contacts[k].name + "' overlap");
                     id = contact_boundary_id(k);
                   }
@@ -297,13 +295,13 @@ namespace FerroStack
 
   template <int dim>
   void
-  StackMesh<dim>::read_gmsh(const Parameters &prm)
+  StackMesh<dim>::read_gmsh(const StackDescription &stack)
   {
-    const auto         groups = read_gmsh_physical_names(prm.mesh_file);
+    const auto         groups = read_gmsh_physical_names(stack.mesh_file);
     Triangulation<dim> coarse;
     {
       GridIn<dim>   in(coarse);
-      std::ifstream file(prm.mesh_file);
+      std::ifstream file(stack.mesh_file);
       try
         {
           in.read_msh(file);
@@ -312,7 +310,7 @@ namespace FerroStack
         {
           std::ostringstream info;
           e.print_info(info);
-          throw DeckError(prm.mesh_file + ": cannot read the Gmsh mesh: " + trim(info.str()));
+          throw DeckError(stack.mesh_file + ": cannot read the Gmsh mesh: " + trim(info.str()));
         }
     }
     // Regions: physical groups of dimension dim named like the layers.
@@ -321,23 +319,23 @@ namespace FerroStack
       {
         const auto group = groups.find(layers[l].name);
         if (group == groups.end() || group->second.dimension != dim)
-          throw DeckError(prm.mesh_file + ": Stack/Layers: layer '" + layers[l].name + "' has no " +
+          throw DeckError(stack.mesh_file + ": Stack/Layers: layer '" + layers[l].name + "' has no " +
                           std::to_string(dim) + "D physical group of that name in the mesh");
         region_of_tag[group->second.tag] = l;
       }
     std::map<int, boundary_id> contact_of_tag;
     for (unsigned k = 0; k < contacts.size(); ++k)
-      if (contacts[k].side == Contact::Side::physical)
+      if (contacts[k].side == ContactGeometry::Side::physical)
         {
           const auto group = groups.find(contacts[k].physical_name);
           if (group == groups.end() || group->second.dimension != dim - 1)
-            throw DeckError(prm.deck_file + ": Contacts/List: contact '" + contacts[k].name + "': the mesh " +
-                            prm.mesh_file + " has no " + std::to_string(dim - 1) +
+            throw DeckError(stack.deck_file + ": Contacts/List: contact '" + contacts[k].name +
+                            "': the mesh " + stack.mesh_file + " has no " + std::to_string(dim - 1) +
                             "D physical group called '" + contacts[k].physical_name + "'");
           contact_of_tag[group->second.tag] = contact_boundary_id(k);
         }
       else
-        throw DeckError(prm.deck_file + ": Contacts/List: contact '" + contacts[k].name +
+        throw DeckError(stack.deck_file + ": Contacts/List: contact '" + contacts[k].name +
                         "': with a Gmsh mesh, name the contact's physical group, not a side");
 
     double top = 0;
@@ -348,15 +346,16 @@ namespace FerroStack
       {
         const auto region = region_of_tag.find(cell->material_id());
         if (region == region_of_tag.end())
-          throw DeckError(prm.mesh_file + ": a cell has physical tag " + std::to_string(cell->material_id()) +
-                          ", which is no layer of Stack/Layers");
+          throw DeckError(stack.mesh_file + ": a cell has physical tag " +
+                          std::to_string(cell->material_id()) + ", which is no layer of Stack/Layers");
         cell->set_material_id(region->second);
         for (const unsigned f : cell->face_indices())
           if (cell->face(f)->at_boundary())
             {
               const auto contact = contact_of_tag.find(cell->face(f)->boundary_id());
-              cell->face(f)->set_boundary_id(
-                contact == contact_of_tag.end() ? side_boundary_id(Contact::Side::left) : contact->second);
+              cell->face(f)->set_boundary_id(contact == contact_of_tag.end() ?
+                                               side_boundary_id(ContactGeometry::Side::left) :
+                                               contact->second);
             }
       }
     tria->copy_triangulation(coarse);
@@ -364,7 +363,7 @@ namespace FerroStack
 
   template <int dim>
   void
-  StackMesh<dim>::check_contacts(const Parameters &prm) const
+  StackMesh<dim>::check_contacts(const StackDescription &stack) const
   {
     std::set<boundary_id> used;
     for (const auto &cell : tria->cell_iterators_on_level(0))
@@ -373,7 +372,7 @@ namespace FerroStack
           used.insert(cell->face(f)->boundary_id());
     for (unsigned k = 0; k < contacts.size(); ++k)
       if (used.count(contact_boundary_id(k)) == 0)
-        throw DeckError(prm.deck_file + ": Contacts/List: contact '" + contacts[k].name +
+        throw DeckError(stack.deck_file + ": Contacts/List: contact '" + contacts[k].name +
                         "' touches no boundary face of the mesh");
   }
 
@@ -391,45 +390,37 @@ namespace FerroStack
     for (unsigned l = 0; l < layers.size(); ++l)
       {
         const auto n = Utilities::MPI::sum(cells[l], tria->get_communicator());
-        out << "  layer " << layers[l].name << ": " << layers[l].material << " ("
-            << kind_name(layer_materials[l]->kind) << "), " << layers[l].thickness << " nm, " << n
-            << " cells\n";
+        out << "  layer " << layers[l].name << ": " << layers[l].material << " (" << material_kinds[l]
+            << "), " << layers[l].thickness << " nm, " << n << " cells\n";
       }
-    for (const Contact &c : contacts)
+    for (const ContactGeometry &c : contacts)
       out << "  contact " << c.name << ": "
-          << (c.side == Contact::Side::physical ? c.physical_name : Contact::side_name(c.side))
+          << (c.side == ContactGeometry::Side::physical ? c.physical_name :
+                                                          ContactGeometry::side_name(c.side))
           << (c.partial ? "[" + format_number(c.x0) + "," + format_number(c.x1) + "] nm" : "") << "\n";
     return out.str();
   }
 
   StackSize
-  estimate_stack_size(const unsigned              dim,
-                      const std::vector<Layer>   &layers,
-                      const double                width,
-                      const double                depth,
-                      const double                lateral_cells,
-                      const double                interface_cell_size,
-                      const std::vector<Contact> &contacts,
-                      const unsigned              refinement,
-                      const unsigned              degree)
+  estimate_stack_size(const unsigned dim, const StackDescription &stack, const unsigned degree)
   {
     // The same rules as generate_stack(), counted instead of made.
     StackSize size;
     if (dim > 1)
-      size.lateral_cells[0] = lateral_count(width, lateral_cells, contact_breaks(contacts));
+      size.lateral_cells[0] = lateral_count(stack.width, stack.lateral_cells, contact_breaks(stack.contacts));
     if (dim > 2)
-      size.lateral_cells[1] = lateral_count(depth, lateral_cells, {});
-    const double lateral_h = (dim == 1 ? 0.25 : width / lateral_cells);
+      size.lateral_cells[1] = lateral_count(stack.depth, stack.lateral_cells, {});
+    const double lateral_h = (dim == 1 ? 0.25 : stack.width / stack.lateral_cells);
     double       vertical  = 0;
-    for (const Layer &layer : layers)
+    for (const Layer &layer : stack.layers)
       {
         const double cells =
           layer.cells > 0 ? layer.cells : default_layer_cells(dim, layer.thickness, lateral_h);
         size.layer_cells.push_back(
-          graded_count(layer.thickness, layer.thickness / cells, interface_cell_size));
+          graded_count(layer.thickness, layer.thickness / cells, stack.interface_cell_size));
         vertical += size.layer_cells.back();
       }
-    const double refined = std::pow(2., refinement);
+    const double refined = std::pow(2., stack.refinement);
     size.coarse_cells    = vertical * size.lateral_cells[0] * size.lateral_cells[1];
     size.cells           = size.coarse_cells * std::pow(refined, dim);
     size.nodes           = vertical * refined * degree + 1;

@@ -4,8 +4,7 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/distributed/tria_base.h>
 
-#include <physics/materials/material.h>
-#include <solvers/parameters.h>
+#include <meshes/stack_description.h>
 
 #include <memory>
 #include <string>
@@ -20,7 +19,8 @@ namespace FerroStack
    * The mesh of a layered stack and its bookkeeping: which layer (region)
    * each cell belongs to, and which boundary faces belong to which contact.
    *
-   * The stack is generated from `Stack/Layers` (a tensor-product mesh whose
+   * It is built from a StackDescription (the deck's `Stack/Layers`, mesh
+   * keys and contacts' geometry): generated (a tensor-product mesh whose
    * vertical axis is the last coordinate, with a mesh line at every interface
    * and at every end of a partial contact) or read from a Gmsh file whose
    * physical groups carry the layer and contact names. Cells carry the
@@ -36,7 +36,7 @@ namespace FerroStack
   class StackMesh
   {
   public:
-    StackMesh(const Parameters &prm, const MPI_Comm comm);
+    StackMesh(const StackDescription &stack, const MPI_Comm comm);
 
     dealii::parallel::TriangulationBase<dim> &
     triangulation()
@@ -55,12 +55,6 @@ namespace FerroStack
     {
       return layers.at(id);
     }
-    /// The material of the cells with @p id.
-    const Material &
-    material(const material_id id) const
-    {
-      return *layer_materials.at(id);
-    }
     unsigned
     n_layers() const
     {
@@ -75,7 +69,7 @@ namespace FerroStack
     /// Sides: 0 left, 1 right, 2 front, 3 back, 4 bottom, 5 top (in 2D
     /// there is no front/back; in 1D only bottom and top).
     static boundary_id
-    side_boundary_id(const Contact::Side side);
+    side_boundary_id(const ContactGeometry::Side side);
 
     bool
     periodic() const
@@ -97,17 +91,17 @@ namespace FerroStack
   private:
     std::unique_ptr<dealii::parallel::TriangulationBase<dim>> tria;
     std::vector<Layer>                                        layers;
-    std::vector<const Material *>                             layer_materials;
-    std::vector<Contact>                                      contacts;
+    std::vector<std::string>                                  material_kinds;
+    std::vector<ContactGeometry>                              contacts;
     bool                                                      periodic_lateral;
     double                                                    total_height = 0;
 
     void
-    generate_stack(const Parameters &prm);
+    generate_stack(const StackDescription &stack);
     void
-    read_gmsh(const Parameters &prm);
+    read_gmsh(const StackDescription &stack);
     void
-    check_contacts(const Parameters &prm) const;
+    check_contacts(const StackDescription &stack) const;
   };
 } // namespace FerroStack
 

@@ -1,8 +1,7 @@
 #ifndef ferrostack_meshes_stack_size_h
 #define ferrostack_meshes_stack_size_h
 
-#include <meshes/layer.h>
-#include <physics/contacts/contact.h>
+#include <meshes/stack_description.h>
 
 #include <vector>
 
@@ -10,7 +9,7 @@ namespace FerroStack
 {
   /**
    * The size of the mesh that StackMesh would generate from `Stack/Layers`
-   * and the mesh-size keys, counted from the deck alone, without building
+   * and the mesh-size keys (a StackDescription), counted without building
    * it. It exists so that a deck asking for a mesh that cannot fit in
    * memory (a 1e9 nm layer, a million lateral cells) is refused as a deck
    * error before anything is allocated or written, instead of ending in
@@ -33,22 +32,14 @@ namespace FerroStack
   };
 
   /**
-   * Count the cells StackMesh<dim>::generate_stack() makes for these deck
-   * values: the same rules (a layer's default cell count from the lateral
-   * cell size, graded cells toward the interfaces, mesh lines at the ends of
-   * partial contacts), evaluated in floating point. Equal to the generated
-   * mesh's cell count (tested in mesh_test.cc).
+   * Count the cells StackMesh<dim>::generate_stack() makes for @p stack (its
+   * mesh file is not looked at): the same rules (a layer's default cell count
+   * from the lateral cell size, graded cells toward the interfaces, mesh lines
+   * at the ends of partial contacts), evaluated in floating point. Equal to
+   * the generated mesh's cell count (tested in mesh_test.cc).
    */
   StackSize
-  estimate_stack_size(const unsigned              dim,
-                      const std::vector<Layer>   &layers,
-                      const double                width,
-                      const double                depth,
-                      const double                lateral_cells,
-                      const double                interface_cell_size,
-                      const std::vector<Contact> &contacts,
-                      const unsigned              refinement,
-                      const unsigned              degree);
+  estimate_stack_size(const unsigned dim, const StackDescription &stack, const unsigned degree);
 } // namespace FerroStack
 
 #endif

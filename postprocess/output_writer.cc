@@ -1,10 +1,10 @@
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/lac/petsc_vector.h>
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/data_postprocessor.h>
 
 #include <postprocess/output_writer.h>
-#include <solvers/simulator.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,198 +13,47 @@ namespace FerroStack
 {
   using namespace dealii;
 
-  namespace
-  {
-    bool
-    wanted(const Parameters &prm, const std::string &field)
-    {
-      return std::find(prm.output_fields.begin(), prm.output_fields.end(), field) != prm.output_fields.end();
-    }
-
-    /**
-     * Turns the scaled potential into the deck-unit fields of deck-spec.md:
-     * `potential [V]`, `electric field [MV/cm]` (E = -grad phi) and
-     * `polarization [uC/cm^2]` and, with carriers, `electrons [cm^-3]`,
-     * `holes [cm^-3]`, `current density [A/cm^2]` (conduction), each when the
-     * deck's Output/Fields asks.
-     */
-    template <int dim>
-    class SolutionFields : public DataPostprocessor<dim>
-    {
-    public:
-      explicit SolutionFields(const Simulator<dim> &simulator)
-          : simulator(simulator)
-          , prm(simulator.parameters())
-      {}
-
-      void
-      evaluate_scalar_field(const DataPostprocessorInputs::Scalar<dim> &inputs,
-                            std::vector<Vector<double>>                &computed) const override
-      {
-        // Potential only: P is the frozen function of the deck.
-        std::vector<Vector<double>>              values(inputs.solution_values.size(), Vector<double>(1));
-        std::vector<std::vector<Tensor<1, dim>>> gradients(inputs.solution_values.size(),
-                                                           std::vector<Tensor<1, dim>>(1));
-        for (unsigned q = 0; q < values.size(); ++q)
-          {
-            values[q][0]    = inputs.solution_values[q];
-            gradients[q][0] = inputs.solution_gradients[q];
-          }
-        compute(inputs.template get_cell<dim>(), inputs.evaluation_points, values, gradients, computed);
-      }
-
-      void
-      evaluate_vector_field(const DataPostprocessorInputs::Vector<dim> &inputs,
-                            std::vector<Vector<double>>                &computed) const override
-      {
-        compute(inputs.template get_cell<dim>(),
-                inputs.evaluation_points,
-                inputs.solution_values,
-                inputs.solution_gradients,
-                computed);
-      }
-
-      template <typename CellIterator>
-      void
-      compute(const CellIterator                             &cell,
-              const std::vector<Point<dim>>                  &points,
-              const std::vector<Vector<double>>              &values,
-              const std::vector<std::vector<Tensor<1, dim>>> &gradients,
-              std::vector<Vector<double>>                    &computed) const
-      {
-        const double    V_T      = simulator.scaling().potential;
-        const double    E_factor = -V_T / simulator.scaling().length * 1e-8; // V/m -> MV/cm
-        const Material &material = simulator.mesh().material(cell->material_id());
-        for (unsigned q = 0; q < values.size(); ++q)
-          {
-            unsigned c = 0;
-            if (wanted(prm, "potential"))
-              computed[q][c++] = V_T * values[q][0];
-            if (wanted(prm, "electric field"))
-              for (unsigned d = 0; d < dim; ++d)
-                computed[q][c++] = E_factor * gradients[q][0][d];
-            if (wanted(prm, "polarization"))
-              {
-                const Tensor<1, dim> P = simulator.polarization_at(points[q], material, values[q]);
-                for (unsigned d = 0; d < dim; ++d)
-                  computed[q][c++] = 100. * P[d]; // C/m^2 -> uC/cm^2
-              }
-            if (!simulator.carriers())
-              continue;
-            const auto np = simulator.carrier_densities(cell->material_id(), values[q]);
-            if (wanted(prm, "electrons"))
-              computed[q][c++] = 1e-6 * np[0]; // m^-3 -> cm^-3
-            if (wanted(prm, "holes"))
-              computed[q][c++] = 1e-6 * np[1];
-            if (wanted(prm, "current density"))
-              {
-                const Tensor<1, dim> J =
-                  simulator.conduction_current_density(cell->material_id(), values[q], gradients[q]);
-                for (unsigned d = 0; d < dim; ++d)
-                  computed[q][c++] = 1e-4 * J[d]; // A/m^2 -> A/cm^2
-              }
-          }
-      }
-
-      std::vector<std::string>
-      get_names() const override
-      {
-        std::vector<std::string> names;
-        if (wanted(prm, "potential"))
-          names.push_back("potential [V]");
-        if (wanted(prm, "electric field"))
-          for (unsigned d = 0; d < dim; ++d)
-            names.push_back("electric field [MV/cm]");
-        if (wanted(prm, "polarization"))
-          for (unsigned d = 0; d < dim; ++d)
-            names.push_back("polarization [uC/cm^2]");
-        if (simulator.carriers())
-          {
-            if (wanted(prm, "electrons"))
-              names.push_back("electrons [cm^-3]");
-            if (wanted(prm, "holes"))
-              names.push_back("holes [cm^-3]");
-            if (wanted(prm, "current density"))
-              for (unsigned d = 0; d < dim; ++d)
-                names.push_back("current density [A/cm^2]");
-          }
-        return names;
-      }
-
-      std::vector<DataComponentInterpretation::DataComponentInterpretation>
-      get_data_component_interpretation() const override
-      {
-        std::vector<DataComponentInterpretation::DataComponentInterpretation> kinds;
-        if (wanted(prm, "potential"))
-          kinds.push_back(DataComponentInterpretation::component_is_scalar);
-        const auto vector = [&]() {
-          for (unsigned d = 0; d < dim; ++d)
-            kinds.push_back(dim == 1 ? DataComponentInterpretation::component_is_scalar :
-                                       DataComponentInterpretation::component_is_part_of_vector);
-        };
-        for (const char *field : {"electric field", "polarization"})
-          if (wanted(prm, field))
-            vector();
-        if (simulator.carriers())
-          {
-            for (const char *field : {"electrons", "holes"})
-              if (wanted(prm, field))
-                kinds.push_back(DataComponentInterpretation::component_is_scalar);
-            if (wanted(prm, "current density"))
-              vector();
-          }
-        return kinds;
-      }
-
-      UpdateFlags
-      get_needed_update_flags() const override
-      {
-        return update_values | update_gradients | update_quadrature_points;
-      }
-
-    private:
-      const Simulator<dim> &simulator;
-      const Parameters     &prm;
-    };
-  } // namespace
-
   template <int dim>
-  OutputWriter<dim>::OutputWriter(const Simulator<dim> &simulator, const std::string &directory)
-      : simulator(simulator)
-      , directory(directory)
+  OutputWriter<dim>::OutputWriter(const std::string                                 &directory,
+                                  const DoFHandler<dim>                             &dofs,
+                                  const PETScWrappers::MPI::Vector                  &solution,
+                                  const std::vector<const DataPostprocessor<dim> *> &postprocessors,
+                                  const bool                                         material_ids,
+                                  const unsigned                                     subdivisions)
+      : directory(directory)
+      , dofs(dofs)
+      , solution(solution)
+      , postprocessors(postprocessors)
+      , material_ids(material_ids)
+      , subdivisions(subdivisions)
   {}
 
   template <int dim>
   void
   OutputWriter<dim>::write(const double t)
   {
-    const Parameters &prm  = simulator.parameters();
-    const MPI_Comm    comm = simulator.dofs().get_triangulation().get_communicator();
-    const unsigned    rank = Utilities::MPI::this_mpi_process(comm);
-    const unsigned    size = Utilities::MPI::n_mpi_processes(comm);
+    const MPI_Comm comm = dofs.get_triangulation().get_communicator();
+    const unsigned rank = Utilities::MPI::this_mpi_process(comm);
+    const unsigned size = Utilities::MPI::n_mpi_processes(comm);
 
-    SolutionFields<dim> fields(simulator);
-    DataOut<dim>             data_out;
-    data_out.attach_dof_handler(simulator.dofs());
-    const bool any_point_field =
-      wanted(prm, "potential") || wanted(prm, "electric field") || wanted(prm, "polarization") ||
-      (simulator.carriers() &&
-       (wanted(prm, "electrons") || wanted(prm, "holes") || wanted(prm, "current density")));
-    if (any_point_field)
-      data_out.add_data_vector(simulator.ghosted_solution(), fields);
+    DataOut<dim> data_out;
+    data_out.attach_dof_handler(dofs);
+    for (const DataPostprocessor<dim> *postprocessor : postprocessors)
+      if (!postprocessor->get_names().empty())
+        data_out.add_data_vector(solution, *postprocessor);
 
-    Vector<float> material(simulator.dofs().get_triangulation().n_active_cells());
-    for (const auto &cell : simulator.dofs().active_cell_iterators())
+    Vector<float> material(dofs.get_triangulation().n_active_cells());
+    for (const auto &cell : dofs.active_cell_iterators())
       if (cell->is_locally_owned())
         material(cell->active_cell_index()) = cell->material_id();
-    if (wanted(prm, "material"))
+    if (material_ids)
       data_out.add_data_vector(material, "material", DataOut<dim>::type_cell_data);
 
     // Only the cells this rank owns (1D meshes are replicated on all ranks).
     data_out.set_cell_selection([](const typename Triangulation<dim>::cell_iterator &cell) {
       return cell->is_active() && cell->is_locally_owned();
     });
-    data_out.build_patches(prm.degree);
+    data_out.build_patches(subdivisions);
 
     DataOutBase::VtkFlags flags;
     flags.time = t;
@@ -255,7 +104,7 @@ namespace FerroStack
                             const std::string                                 &source)
   {
     namespace fs        = std::filesystem;
-    const MPI_Comm comm = simulator.dofs().get_triangulation().get_communicator();
+    const MPI_Comm comm = dofs.get_triangulation().get_communicator();
     pvd_records         = kept;
     if (Utilities::MPI::this_mpi_process(comm) == 0)
       {

@@ -5,22 +5,49 @@
 #include <utility>
 #include <vector>
 
+namespace dealii
+{
+  template <int dim, int spacedim>
+  class DoFHandler;
+  template <int dim>
+  class DataPostprocessor;
+  namespace PETScWrappers
+  {
+    namespace MPI
+    {
+      class Vector;
+    }
+  } // namespace PETScWrappers
+} // namespace dealii
+
 namespace FerroStack
 {
-  template <int dim>
-  class Simulator;
-
   /**
    * The field output of a run: `solution-NNNNN.pvtu` with one `.vtu` per
    * rank, and `solution.pvd`, the ParaView time series, rewritten after each
-   * output so that it always lists complete files only. Coordinates are in
-   * nm and every field carries its unit in its name (deck-spec.md).
+   * output so that it always lists complete files only. Coordinates are
+   * those of the mesh (nm); the fields, their names and units
+   * (deck-spec.md) are the postprocessors' (DataPostprocessor), so that the
+   * writer knows nothing of the physics.
    */
   template <int dim>
   class OutputWriter
   {
   public:
-    OutputWriter(const Simulator<dim> &simulator, const std::string &directory);
+    /**
+     * Write into @p directory the fields that each of @p postprocessors
+     * computes from @p solution on @p dofs (one without names is left out)
+     * and, with @p material_ids, each cell's material id (its layer) as the
+     * cell field `material`. Each cell is cut into @p subdivisions^dim
+     * patches (the elements' degree). The DoF handler, the solution and the
+     * postprocessors are read at every write() and must outlive the writer.
+     */
+    OutputWriter(const std::string                                         &directory,
+                 const dealii::DoFHandler<dim, dim>                        &dofs,
+                 const dealii::PETScWrappers::MPI::Vector                  &solution,
+                 const std::vector<const dealii::DataPostprocessor<dim> *> &postprocessors,
+                 const bool                                                 material_ids,
+                 const unsigned                                             subdivisions);
 
     /// Write the fields of the present solution at time @p t [s].
     void
@@ -49,9 +76,13 @@ namespace FerroStack
     void
     write_pvd() const;
 
-    const Simulator<dim>                       &simulator;
-    std::string                                 directory;
-    std::vector<std::pair<double, std::string>> pvd_records;
+    std::string                                         directory;
+    const dealii::DoFHandler<dim, dim>                 &dofs;
+    const dealii::PETScWrappers::MPI::Vector           &solution;
+    std::vector<const dealii::DataPostprocessor<dim> *> postprocessors;
+    bool                                                material_ids;
+    unsigned                                            subdivisions;
+    std::vector<std::pair<double, std::string>>         pvd_records;
   };
 } // namespace FerroStack
 

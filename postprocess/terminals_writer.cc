@@ -1,5 +1,5 @@
+#include <base/text_utilities.h>
 #include <postprocess/terminals_writer.h>
-#include <solvers/text_utilities.h>
 
 #include <cmath>
 #include <cstdio>

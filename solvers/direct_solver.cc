@@ -1,4 +1,4 @@
-#include <solvers/deck_error.h>
+#include <base/deck_error.h>
 #include <solvers/direct_solver.h>
 
 #include <string>

@@ -1,8 +1,8 @@
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/mpi.h>
 
+#include <base/deck_error.h>
 #include <solvers/command_line.h>
-#include <solvers/deck_error.h>
 #include <solvers/output_directory.h>
 #include <solvers/parameters.h>
 #include <solvers/run_log.h>

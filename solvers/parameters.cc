@@ -2,12 +2,13 @@
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/types.h>
 
+#include <base/deck_error.h>
+#include <base/deck_patterns.h>
+#include <base/deck_scanner.h>
+#include <base/text_utilities.h>
 #include <meshes/stack_size.h>
-#include <solvers/deck_error.h>
-#include <solvers/deck_patterns.h>
-#include <solvers/deck_scanner.h>
+#include <solvers/parameter_subsets.h>
 #include <solvers/parameters.h>
-#include <solvers/text_utilities.h>
 
 #include <algorithm>
 #include <cmath>
@@ -698,15 +699,7 @@ namespace FerroStack
     {
       if (!prm.mesh_file.empty())
         return;
-      const StackSize size = estimate_stack_size(prm.dimension,
-                                                 prm.layers,
-                                                 prm.width,
-                                                 prm.depth,
-                                                 prm.lateral_cells,
-                                                 prm.interface_cell_size,
-                                                 prm.contacts,
-                                                 prm.refinement,
-                                                 prm.degree);
+      const StackSize size = estimate_stack_size(prm.dimension, stack_description(prm), prm.degree);
       const double    ranks =
         Utilities::MPI::job_supports_mpi() ? Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) : 1;
       const double bytes_per_rank = min_bytes_per_cell * size.cells / (prm.dimension == 1 ? 1. : ranks) +

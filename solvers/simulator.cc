@@ -11,12 +11,14 @@
 #include <deal.II/lac/sparsity_tools.h>
 #include <deal.II/numerics/vector_tools.h>
 
+#include <base/deck_error.h>
+#include <base/text_utilities.h>
 #include <postprocess/output_writer.h>
 #include <postprocess/terminals_writer.h>
-#include <solvers/deck_error.h>
 #include <solvers/direct_solver.h>
+#include <solvers/parameter_subsets.h>
 #include <solvers/simulator.h>
-#include <solvers/text_utilities.h>
+#include <solvers/solution_fields.h>
 #include <solvers/time_grid.h>
 
 #include <cmath>
@@ -36,7 +38,7 @@ namespace FerroStack
       , comm(comm)
       , log(log)
       , scale(prm.temperature)
-      , initial_polarization(prm)
+      , initial_polarization(initial_polarization_parameters(prm))
   {
     // The modules this deck uses declare their fields, in the order of the
     // FESystem's components.
@@ -103,7 +105,8 @@ namespace FerroStack
   Simulator<dim>::setup()
   {
     Timer timer;
-    stack = std::make_unique<StackMesh<dim>>(prm, comm);
+    stack           = std::make_unique<StackMesh<dim>>(stack_description(prm), comm);
+    layer_materials = FerroStack::layer_materials(prm);
     dof_handler.reinit(stack->triangulation());
     setup_finite_elements();
     dof_handler.distribute_dofs(fe_collection);
@@ -285,7 +288,7 @@ namespace FerroStack
     layer_landau.clear();
     for (unsigned l = 0; l < stack->n_layers(); ++l)
       {
-        const Material &m = stack->material(l);
+        const Material &m = layer_material(l);
         layer_landau.push_back(
           m.is_ferroelectric() && dynamic_polarization() ?
             LandauEnergy::of(m, prm.temperature).scaled(Constants::eps0, scale.polarization) :
@@ -297,7 +300,7 @@ namespace FerroStack
     layer_has_carriers.assign(stack->n_layers(), false);
     for (unsigned l = 0; l < stack->n_layers(); ++l)
       {
-        const Material &m = stack->material(l);
+        const Material &m = layer_material(l);
         const auto      a = std::find(axis_names.begin(), axis_names.end(), m.polarization_axes);
         layer_has_polarization[l] =
           dynamic_polarization() && m.is_ferroelectric() && a != axis_names.end() && a != axis_names.begin();
@@ -309,7 +312,7 @@ namespace FerroStack
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
-          const Material &m = stack->material(cell->material_id());
+          const Material &m = layer_material(cell->material_id());
           const auto      a = std::find(axes.begin(), axes.end(), m.polarization_axes);
           const unsigned  axis_index =
             dynamic_polarization() && m.is_ferroelectric() && a != axes.end() ? a - axes.begin() : 0;
@@ -410,7 +413,7 @@ namespace FerroStack
                           [&](const auto &cell, const Point<dim> &x, const unsigned c) -> std::optional<double> {
                             if (c == 0 || c > dim)
                               return std::nullopt;
-                            return initial_polarization.value(x, stack->material(cell->material_id()))[c - 1] /
+                            return initial_polarization.value(x, layer_material(cell->material_id()))[c - 1] /
                                    scale.polarization;
                           });
   }
@@ -426,7 +429,7 @@ namespace FerroStack
     ferroelectric_module.layers.assign(n_layers, {});
     for (unsigned l = 0; l < n_layers; ++l)
       {
-        const Material &m     = stack->material(l);
+        const Material &m     = layer_material(l);
         const Layer    &layer = stack->layer(l);
         auto           &e     = electrostatics_module.layers[l];
         for (unsigned d = 0; d < dim; ++d)
@@ -454,7 +457,7 @@ namespace FerroStack
       }
     const double P_factor = 1. / scale.polarization;
     electrostatics_module.frozen_polarization = [this, P_factor](const Point<dim> &x, const unsigned l) {
-      return P_factor * initial_polarization.value(x, stack->material(l));
+      return P_factor * initial_polarization.value(x, layer_material(l));
     };
     if (manufactured.permittivity)
       electrostatics_module.manufactured_permittivity = [this](const Point<dim> &x) {
@@ -524,7 +527,7 @@ namespace FerroStack
           work_function[k] = c.workfunction;
         else if (c.kind == Contact::Kind::schottky)
           work_function[k] =
-            stack->material(contact_layer[k]).require("Electron affinity", "the Schottky contact '" + c.name + "'") +
+            layer_material(contact_layer[k]).require("Electron affinity", "the Schottky contact '" + c.name + "'") +
             c.barrier;
         if (!have_reference && c.kind != Contact::Kind::ohmic)
           {
@@ -536,9 +539,9 @@ namespace FerroStack
     // semiconductor (any reference gives the same physics).
     if (!have_reference && carriers())
       for (unsigned l = 0; l < stack->n_layers() && !have_reference; ++l)
-        if (stack->material(l).is_semiconducting())
+        if (layer_material(l).is_semiconducting())
           {
-            const Material &m       = stack->material(l);
+            const Material &m       = layer_material(l);
             reference_work_function = m.require("Electron affinity", "drift-diffusion") +
                                       0.5 * m.require("Band gap", "drift-diffusion");
             have_reference          = true;
@@ -547,8 +550,8 @@ namespace FerroStack
     layer_semiconductor.assign(stack->n_layers(), SemiconductorModel());
     if (carriers())
       for (unsigned l = 0; l < stack->n_layers(); ++l)
-        if (stack->material(l).is_semiconducting())
-          layer_semiconductor[l] = SemiconductorModel::of(stack->material(l), scale, reference_work_function);
+        if (layer_material(l).is_semiconducting())
+          layer_semiconductor[l] = SemiconductorModel::of(layer_material(l), scale, reference_work_function);
 
     // Ohmic contacts on a semiconductor hold charge neutrality and
     // equilibrium: phi_n = phi_p = V and phi = V + the neutral potential.
@@ -730,7 +733,7 @@ namespace FerroStack
           const FEValues<dim> &fe_values = hp_values.get_present_fe_values();
           values.resize(fe_values.n_quadrature_points, Vector<double>(fe_collection.n_components()));
           fe_values.get_function_values(locally_relevant_solution, values);
-          const Material &m = stack->material(layer);
+          const Material &m = layer_material(layer);
           for (const unsigned q : fe_values.quadrature_point_indices())
             {
               const Tensor<1, dim> P = polarization_at(fe_values.quadrature_point(q), m, values[q]);
@@ -936,7 +939,7 @@ namespace FerroStack
         columns.push_back("Q_" + c.name + "[" + charge_unit + "]");
       }
     for (unsigned l = 0; l < stack->n_layers(); ++l)
-      if (stack->material(l).is_ferroelectric())
+      if (layer_material(l).is_ferroelectric())
         {
           columns.push_back("P_" + stack->layer(l).name + "_x[uC/cm^2]");
           columns.push_back("P_" + stack->layer(l).name + "_z[uC/cm^2]");
@@ -1001,7 +1004,13 @@ namespace FerroStack
                                                         restart_state->terminal_rows) :
                       std::make_unique<TerminalsWriter>(directory + "/terminals.csv", columns, root);
     TerminalsWriter  &terminals = *terminals_writer;
-    OutputWriter<dim> fields(*this, directory);
+    const SolutionFields<dim> solution_fields(*this);
+    OutputWriter<dim>         fields(directory,
+                             dof_handler,
+                             locally_relevant_solution,
+                             {&solution_fields},
+                             solution_fields.wanted("material"),
+                             prm.degree);
     if (restart_state && !prm.output_fields.empty())
       fields.resume(restart_state->field_records, restart);
     last_checkpoint_time   = std::chrono::steady_clock::now();
@@ -1031,7 +1040,7 @@ namespace FerroStack
         row.push_back(charges[k]);
       }
     for (unsigned l = 0; l < stack->n_layers(); ++l)
-      if (stack->material(l).is_ferroelectric())
+      if (layer_material(l).is_ferroelectric())
         for (const double P : average_polarization(l))
           row.push_back(P * 100.); // C/m^2 -> uC/cm^2
     if (dynamic_polarization())

@@ -12,6 +12,7 @@
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
+#include <base/units.h>
 #include <meshes/stack_mesh.h>
 #include <physics/contacts/contact_module.h>
 #include <physics/electrostatics/electrostatics_module.h>
@@ -26,7 +27,6 @@
 #include <solvers/parameters.h>
 #include <solvers/newton_convergence.h>
 #include <solvers/run_log.h>
-#include <solvers/units.h>
 
 #include <chrono>
 #include <functional>
@@ -89,7 +89,7 @@ namespace FerroStack
    *
    * Its implementation is split by concern: simulator.cc (setup, time loop,
    * terminal quantities), simulator_assembly.cc (residual and Jacobian,
-   * Newton solve), postprocess/ (output).
+   * Newton solve), solution_fields.cc (the output fields; postprocess/ writes them).
    *
    * Unknowns: the electrostatic potential phi (component 0) on every
    * non-metal layer and, with `Polarization = dynamic`, the polarization P
@@ -164,6 +164,13 @@ namespace FerroStack
     field_registry() const
     {
       return fields;
+    }
+
+    /// The material of layer @p l (of the cells with material id @p l).
+    const Material &
+    layer_material(const unsigned l) const
+    {
+      return *layer_materials.at(l);
     }
 
     /// The carrier model of layer @p l (inactive where no carriers live).
@@ -324,6 +331,8 @@ namespace FerroStack
     Scaling           scale;
 
     std::unique_ptr<StackMesh<dim>>          stack;
+    /// The material of each layer (the mesh knows the layers, not their materials).
+    std::vector<const Material *>            layer_materials;
     dealii::hp::FECollection<dim>            fe_collection;
     dealii::hp::QCollection<dim>             q_collection;
     dealii::hp::QCollection<dim - 1>         face_q_collection;

@@ -6,8 +6,8 @@
 #include <deal.II/lac/solver_control.h>
 #include <deal.II/lac/vector.h>
 
+#include <base/deck_error.h>
 #include <physics/electrostatics/poisson_terms.h>
-#include <solvers/deck_error.h>
 #include <solvers/direct_solver.h>
 #include <solvers/simulator.h>
 
@@ -657,7 +657,7 @@ namespace FerroStack
           const FEValues<dim> &fe_values = hp_values.get_present_fe_values();
           const unsigned       n_q       = fe_values.n_quadrature_points;
           const bool           has_P     = has_polarization(cell);
-          const Material      &material  = stack->material(cell->material_id());
+          const Material      &material  = layer_material(cell->material_id());
           grad_phi.resize(n_q);
           P_values.resize(n_q);
           grad_P.resize(n_q);

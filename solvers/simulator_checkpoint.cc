@@ -3,11 +3,11 @@
 #include <deal.II/grid/cell_id.h>
 #include <deal.II/lac/vector.h>
 
+#include <base/deck_error.h>
+#include <base/text_utilities.h>
 #include <postprocess/output_writer.h>
 #include <postprocess/terminals_writer.h>
-#include <solvers/deck_error.h>
 #include <solvers/simulator.h>
-#include <solvers/text_utilities.h>
 
 #include <algorithm>
 #include <cstring>

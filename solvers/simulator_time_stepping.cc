@@ -1,8 +1,8 @@
 #include <deal.II/base/timer.h>
 
+#include <base/deck_error.h>
 #include <postprocess/output_writer.h>
 #include <postprocess/terminals_writer.h>
-#include <solvers/deck_error.h>
 #include <solvers/simulator.h>
 #include <solvers/time_grid.h>
 
@@ -129,10 +129,10 @@ namespace FerroStack
 
     double P_scale = 0; // largest Ps of the ferroelectrics, scaled
     for (unsigned l = 0; l < stack->n_layers(); ++l)
-      if (stack->material(l).is_ferroelectric())
+      if (layer_material(l).is_ferroelectric())
         for (const char axis : {'x', 'z'})
           P_scale =
-            std::max(P_scale, initial_polarization.spontaneous_polarization(stack->material(l).name, axis));
+            std::max(P_scale, initial_polarization.spontaneous_polarization(layer_material(l).name, axis));
     P_scale = (P_scale > 0 ? P_scale : 0.01) / scale.polarization;
 
     // The error norm: rms of P relative to Ps, and rms of the quasi-Fermi

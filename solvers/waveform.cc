@@ -1,4 +1,4 @@
-#include <solvers/text_utilities.h>
+#include <base/text_utilities.h>
 #include <solvers/waveform.h>
 
 #include <algorithm>

@@ -75,17 +75,14 @@ namespace FerroStack
   }
 
   template <int dim>
-  InitialPolarization<dim>::InitialPolarization(const Parameters &prm)
-      : prm(prm)
+  InitialPolarization<dim>::InitialPolarization(const InitialPolarizationParameters &parameters)
+      : parameters(parameters)
   {
-    for (const Layer &layer : prm.layers)
-      {
-        const Material &m = prm.materials.get(layer.material);
-        if (m.is_ferroelectric() && prm.polarization != Parameters::PolarizationModel::off)
-          for (const char axis : m.polarization_axes)
-            spontaneous[{m.name, axis}] =
-              LandauPolynomial::of(m, axis, prm.temperature).spontaneous_polarization();
-      }
+    for (const Material *m : parameters.layer_materials)
+      if (m->is_ferroelectric() && parameters.enabled)
+        for (const char axis : m->polarization_axes)
+          spontaneous[{m->name, axis}] =
+            LandauPolynomial::of(*m, axis, parameters.temperature).spontaneous_polarization();
   }
 
   template <int dim>
@@ -93,7 +90,7 @@ namespace FerroStack
   InitialPolarization<dim>::random_value(const dealii::Point<dim> &p, const unsigned component) const
   {
     // SplitMix64 of the lattice cell index, the component and the seed.
-    std::uint64_t h = 0x9E3779B97F4A7C15ull * (prm.initial_seed + 1) + component;
+    std::uint64_t h = 0x9E3779B97F4A7C15ull * (parameters.seed + 1) + component;
     for (unsigned d = 0; d < dim; ++d)
       {
         h ^= static_cast<std::uint64_t>(static_cast<std::int64_t>(std::floor(p[d]))) + 0x9E3779B97F4A7C15ull +
@@ -111,7 +108,7 @@ namespace FerroStack
   InitialPolarization<dim>::value(const dealii::Point<dim> &p, const Material &material) const
   {
     dealii::Tensor<1, dim> P;
-    if (!material.is_ferroelectric() || prm.polarization == Parameters::PolarizationModel::off)
+    if (!material.is_ferroelectric() || !parameters.enabled)
       return P;
     const std::string &axes = material.polarization_axes;
     for (unsigned a = 0; a < axes.size(); ++a)
@@ -121,13 +118,13 @@ namespace FerroStack
         if (axis == 'x' && dim == 1)
           continue; // no in-plane direction in a vertical 1D stack
         const double Ps = spontaneous.at({material.name, axis});
-        double       v  = prm.initial_value[a];
-        if (prm.initial_mode == "random")
+        double       v  = parameters.value[a];
+        if (parameters.mode == "random")
           v *= random_value(p, a);
-        else if (prm.initial_mode == "stripes" && axis == 'z')
+        else if (parameters.mode == "stripes" && axis == 'z')
           {
-            const double s = p[0] - prm.stripe_period * std::floor(p[0] / prm.stripe_period);
-            v *= (s < 0.5 * prm.stripe_period ? 1. : -1.);
+            const double s = p[0] - parameters.stripe_period * std::floor(p[0] / parameters.stripe_period);
+            v *= (s < 0.5 * parameters.stripe_period ? 1. : -1.);
           }
         P[component] = v * Ps;
       }

@@ -4,10 +4,11 @@
 #include <deal.II/base/point.h>
 #include <deal.II/base/tensor.h>
 
+#include <physics/ferroelectric/initial_polarization_parameters.h>
 #include <physics/ferroelectric/landau.h>
-#include <solvers/parameters.h>
 
 #include <map>
+#include <string>
 #include <utility>
 
 namespace FerroStack
@@ -26,7 +27,7 @@ namespace FerroStack
   class InitialPolarization
   {
   public:
-    explicit InitialPolarization(const Parameters &prm);
+    explicit InitialPolarization(const InitialPolarizationParameters &parameters);
 
     /// P [C/m^2] at @p p [nm] in a layer of @p material; the last
     /// component is the vertical (out-of-plane) one. Zero outside
@@ -44,7 +45,7 @@ namespace FerroStack
     }
 
   private:
-    const Parameters &prm;
+    InitialPolarizationParameters parameters;
     /// Ps [C/m^2] per ferroelectric material and axis ('x', 'z').
     std::map<std::pair<std::string, char>, double> spontaneous;
 

@@ -1,5 +1,5 @@
+#include <base/deck_error.h>
 #include <physics/materials/material.h>
-#include <solvers/deck_error.h>
 
 namespace FerroStack
 {

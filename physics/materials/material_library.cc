@@ -1,10 +1,10 @@
 #include <deal.II/base/parameter_handler.h>
 
+#include <base/deck_error.h>
+#include <base/deck_patterns.h>
+#include <base/deck_scanner.h>
+#include <base/text_utilities.h>
 #include <physics/materials/material_library.h>
-#include <solvers/deck_error.h>
-#include <solvers/deck_patterns.h>
-#include <solvers/deck_scanner.h>
-#include <solvers/text_utilities.h>
 
 #include <sstream>
 

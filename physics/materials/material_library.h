@@ -1,8 +1,8 @@
 #ifndef ferrostack_physics_materials_material_library_h
 #define ferrostack_physics_materials_material_library_h
 
+#include <base/deck_scanner.h>
 #include <physics/materials/material.h>
-#include <solvers/deck_scanner.h>
 
 #include <map>
 #include <memory>

@@ -1,8 +1,8 @@
 #ifndef ferrostack_physics_transport_semiconductor_model_h
 #define ferrostack_physics_transport_semiconductor_model_h
 
+#include <base/units.h>
 #include <physics/materials/material.h>
-#include <solvers/units.h>
 
 #include <cmath>
 

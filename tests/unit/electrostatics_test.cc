@@ -1,6 +1,6 @@
+#include <base/units.h>
 #include <physics/ferroelectric/landau.h>
 #include <solvers/simulator.h>
-#include <solvers/units.h>
 
 #include <cmath>
 

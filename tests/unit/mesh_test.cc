@@ -1,8 +1,9 @@
 #include <deal.II/base/mpi.h>
 
+#include <base/deck_error.h>
 #include <meshes/stack_mesh.h>
 #include <meshes/stack_size.h>
-#include <solvers/deck_error.h>
+#include <solvers/parameter_subsets.h>
 #include <solvers/simulator.h>
 
 #include <cmath>
@@ -68,7 +69,7 @@ subsection Contacts
   set List = gate: bottom: metal(Pt), source: top[0,37]: ohmic, drain: top[163,200]: ohmic
 end
 )"));
-  StackMesh<2>     mesh(prm, MPI_COMM_WORLD);
+  StackMesh<2>     mesh(stack_description(prm), MPI_COMM_WORLD);
   EXPECT_NEAR(region_measure(mesh, 0), 200 * 10, 1e-9);
   EXPECT_NEAR(region_measure(mesh, 1), 200 * 20, 1e-9);
   // Contact faces cover exactly the requested segments (mesh lines at their ends).
@@ -91,15 +92,7 @@ end
 TEST(StackMesh, SizeEstimateEqualsGeneratedMesh)
 {
   const auto count = [](const Parameters &prm) {
-    return estimate_stack_size(prm.dimension,
-                               prm.layers,
-                               prm.width,
-                               prm.depth,
-                               prm.lateral_cells,
-                               prm.interface_cell_size,
-                               prm.contacts,
-                               prm.refinement,
-                               prm.degree);
+    return estimate_stack_size(prm.dimension, stack_description(prm), prm.degree);
   };
   const std::string stack = R"(subsection Stack
   set Layers = gox: hBN: 10, fe: CIPS: 20 : 16, top: SiO2: 3.3
@@ -119,7 +112,7 @@ end
                                                "subsection Contacts\n  set List = g: bottom: metal(Pt), s: "
                                                "top[0,37]: ohmic, d: top[150,200]: ohmic\nend\n"));
     const StackSize  size = count(prm);
-    StackMesh<2>     mesh(prm, MPI_COMM_WORLD);
+    StackMesh<2>     mesh(stack_description(prm), MPI_COMM_WORLD);
     EXPECT_EQ(size.cells, mesh.triangulation().n_global_active_cells());
     EXPECT_EQ(size.coarse_cells * 4, size.cells);
   }
@@ -127,7 +120,7 @@ end
     const Parameters prm(Testing::write_deck("size3d",
                                              "set Dimension = 3\n" + stack +
                                                "subsection Contacts\n  set List = g: bottom: ohmic\nend\n"));
-    StackMesh<3>     mesh(prm, MPI_COMM_WORLD);
+    StackMesh<3>     mesh(stack_description(prm), MPI_COMM_WORLD);
     EXPECT_EQ(count(prm).cells, mesh.triangulation().n_global_active_cells());
   }
   {
@@ -140,7 +133,7 @@ subsection Contacts
 end
 )"));
     const StackSize  size = count(prm);
-    StackMesh<1>     mesh(prm, MPI_COMM_WORLD);
+    StackMesh<1>     mesh(stack_description(prm), MPI_COMM_WORLD);
     EXPECT_EQ(size.cells, mesh.triangulation().n_global_active_cells());
     EXPECT_EQ(size.layer_cells[0], 4.); // at least 4 cells per layer in 1D
     EXPECT_EQ(size.nodes, size.cells + 1);
@@ -157,7 +150,7 @@ subsection Contacts
   set List = bottom: bottom: ohmic, top: top: ohmic
 end
 )"));
-  StackMesh<1>     mesh(prm, MPI_COMM_WORLD);
+  StackMesh<1>     mesh(stack_description(prm), MPI_COMM_WORLD);
   EXPECT_NEAR(region_measure(mesh, 0), 3, 1e-12);
   EXPECT_NEAR(region_measure(mesh, 1), 7, 1e-12);
   // Each rank owns a part of the cells.
@@ -195,7 +188,7 @@ TEST(StackMesh, GmshImportWithPhysicalNames)
   deck.replace(deck.find("MESH"), 4, Testing::source_directory() + "/meshes/two_layer_gate.msh");
   deck += "subsection Contacts\n  set List = gate: gate_face: metal(Au), top: top_face: metal(Au)\nend\n";
   const Parameters prm(Testing::write_deck("gmsh", deck));
-  StackMesh<2>     mesh(prm, MPI_COMM_WORLD);
+  StackMesh<2>     mesh(stack_description(prm), MPI_COMM_WORLD);
   EXPECT_NEAR(region_measure(mesh, 0), 100 * 10, 1e-9);
   EXPECT_NEAR(region_measure(mesh, 1), 100 * 20, 1e-9);
   EXPECT_NEAR(boundary_measure(mesh, StackMesh<2>::contact_boundary_id(0)), 100, 1e-9);
@@ -224,7 +217,7 @@ TEST(StackMesh, MissingPhysicalGroupIsAnError)
   const Parameters prm(Testing::write_deck("gmsh_bad", deck));
   try
     {
-      StackMesh<2> mesh(prm, MPI_COMM_WORLD);
+      StackMesh<2> mesh(stack_description(prm), MPI_COMM_WORLD);
       ADD_FAILURE() << "a contact on a missing physical group was accepted";
     }
   catch (const DeckError &e)

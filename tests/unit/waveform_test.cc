@@ -1,4 +1,4 @@
-#include <solvers/units.h>
+#include <base/units.h>
 #include <solvers/waveform.h>
 
 #include <cmath>

@@ -1,5 +1,5 @@
-#ifndef ferrostack_solvers_units_h
-#define ferrostack_solvers_units_h
+#ifndef ferrostack_base_units_h
+#define ferrostack_base_units_h
 
 #include <string>
 

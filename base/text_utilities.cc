@@ -1,4 +1,4 @@
-#include <solvers/text_utilities.h>
+#include <base/text_utilities.h>
 
 #include <algorithm>
 #include <cctype>

@@ -1,6 +1,5 @@
-#include <solvers/deck_patterns.h>
-#include <solvers/text_utilities.h>
-#include <solvers/waveform.h>
+#include <base/deck_patterns.h>
+#include <base/text_utilities.h>
 
 #include <sstream>
 
@@ -73,24 +72,6 @@ namespace FerroStack
           return trim(text).empty() || parse_double(text, value);
         },
         "a number, or nothing to leave the value unset");
-    }
-
-    std::unique_ptr<PatternBase>
-    waveform()
-    {
-      return std::make_unique<CheckedPattern>(
-        [](const std::string &text) {
-          try
-            {
-              Waveform w(text);
-              return true;
-            }
-          catch (const WaveformError &)
-            {
-              return false;
-            }
-        },
-        waveform_syntax());
     }
 
     std::string

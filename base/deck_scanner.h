@@ -1,5 +1,5 @@
-#ifndef ferrostack_solvers_deck_scanner_h
-#define ferrostack_solvers_deck_scanner_h
+#ifndef ferrostack_base_deck_scanner_h
+#define ferrostack_base_deck_scanner_h
 
 #include <map>
 #include <string>

@@ -1,10 +1,10 @@
-#ifndef ferrostack_solvers_deck_patterns_h
-#define ferrostack_solvers_deck_patterns_h
+#ifndef ferrostack_base_deck_patterns_h
+#define ferrostack_base_deck_patterns_h
 
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/patterns.h>
 
-#include <solvers/units.h>
+#include <base/units.h>
 
 #include <functional>
 #include <memory>
@@ -60,10 +60,6 @@ namespace FerroStack
     /// A number or nothing (an optional material value).
     std::unique_ptr<PatternBase>
     optional_number();
-
-    /// A SPICE-style waveform (see Waveform).
-    std::unique_ptr<PatternBase>
-    waveform();
 
     /// The "additional information" of a deal.II exception (ParameterHandler
     /// puts file and line there), without the source location of the throw.

@@ -1,5 +1,5 @@
-#ifndef ferrostack_solvers_deck_error_h
-#define ferrostack_solvers_deck_error_h
+#ifndef ferrostack_base_deck_error_h
+#define ferrostack_base_deck_error_h
 
 #include <stdexcept>
 #include <string>

@@ -1,5 +1,5 @@
-#include <solvers/text_utilities.h>
-#include <solvers/units.h>
+#include <base/text_utilities.h>
+#include <base/units.h>
 
 #include <map>
 #include <sstream>

@@ -1,5 +1,5 @@
-#ifndef ferrostack_solvers_text_utilities_h
-#define ferrostack_solvers_text_utilities_h
+#ifndef ferrostack_base_text_utilities_h
+#define ferrostack_base_text_utilities_h
 
 #include <string>
 #include <vector>

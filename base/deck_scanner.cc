@@ -1,6 +1,6 @@
-#include <solvers/deck_error.h>
-#include <solvers/deck_scanner.h>
-#include <solvers/text_utilities.h>
+#include <base/deck_error.h>
+#include <base/deck_scanner.h>
+#include <base/text_utilities.h>
 
 #include <fstream>
 

@@ -1,9 +1,9 @@
-#include <physics/contacts/contact.h>
+#include <meshes/contact_geometry.h>
 
 namespace FerroStack
 {
   std::string
-  Contact::side_name(const Side side)
+  ContactGeometry::side_name(const Side side)
   {
     switch (side)
       {
