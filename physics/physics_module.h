@@ -185,6 +185,22 @@ namespace FerroStack
                PointTerms<dim> & /*terms*/) const
     {}
 
+    /// The module's share of the free-energy density at a cell point
+    /// (scaled, eps0 V_T^2 / L^2): the functional whose variation gives its
+    /// equations, so that a run can check that TDGL lowers it.
+    virtual double
+    energy_density(const PointState<dim> & /*state*/) const
+    {
+      return 0;
+    }
+
+    /// The module's surface energy density at a face point (scaled).
+    virtual double
+    face_energy_density(const PointState<dim> & /*state*/, const FaceInfo & /*face*/) const
+    {
+      return 0;
+    }
+
     /// Whether the face terms are the fluxes through contacts that the
     /// terminal residual measures (and so are left out of it).
     virtual bool

@@ -712,8 +712,9 @@ namespace FerroStack
     if (!dynamic_polarization())
       return initial_polarization.value(p, m);
     Tensor<1, dim> P;
+    const unsigned P0 = fields.component("polarization");
     for (unsigned d = 0; d < dim; ++d)
-      P[d] = values[1 + d] * scale.polarization;
+      P[d] = values[P0 + d] * scale.polarization;
     return P;
   }
 

@@ -507,14 +507,6 @@ namespace FerroStack
     std::optional<FaceInfo>
     face_info(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell, const unsigned f) const;
 
-    /// Call @p action(face values, P on the face, length [nm]) for every face
-    /// of @p cell with an extrapolation-length condition on P.
-    void
-    for_each_extrapolation_face(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
-                                dealii::hp::FEFaceValues<dim>                                &hp_face_values,
-                                const std::function<void(const dealii::FEFaceValues<dim> &,
-                                                         const std::vector<dealii::Tensor<1, dim>> &,
-                                                         double)>                            &action) const;
 
     /// Set the locally owned dofs of the cells @p cells selects to @p value
     /// (cell, support point [nm], component), where it has one; then make

@@ -25,28 +25,6 @@ namespace FerroStack
 
   template <int dim>
   void
-  Simulator<dim>::for_each_extrapolation_face(
-    const typename DoFHandler<dim>::active_cell_iterator &cell,
-    hp::FEFaceValues<dim>                                &hp_face_values,
-    const std::function<void(const FEFaceValues<dim> &, const std::vector<Tensor<1, dim>> &, double)> &action)
-    const
-  {
-    std::vector<Tensor<1, dim>> face_P;
-    for (const unsigned f : cell->face_indices())
-      {
-        const auto *bc = polarization_boundary(cell, f);
-        if (bc == nullptr || bc->kind != Parameters::PolarizationBoundary::Kind::extrapolation)
-          continue;
-        hp_face_values.reinit(cell, f);
-        const FEFaceValues<dim> &face_values = hp_face_values.get_present_fe_values();
-        face_P.resize(face_values.n_quadrature_points);
-        face_values[polarization_field].get_function_values(locally_relevant_solution, face_P);
-        action(face_values, face_P, bc->length);
-      }
-  }
-
-  template <int dim>
-  void
   Simulator<dim>::assemble(const AffineConstraints<double> &constraints,
                            PETScWrappers::MPI::Vector      &r,
                            const bool                       with_jacobian,
@@ -642,59 +620,71 @@ namespace FerroStack
   double
   Simulator<dim>::free_energy() const
   {
-    hp::FEValues<dim>           hp_values(fe_collection,
+    // The sum of the modules' energy densities (cells and faces), each
+    // evaluated from the same PointState as their equations.
+    hp::FEValues<dim>     hp_values(fe_collection,
                                 q_collection,
-                                update_values | update_gradients | update_quadrature_points |
-                                  update_JxW_values);
-    std::vector<Tensor<1, dim>> grad_phi, P_values;
-    std::vector<Tensor<2, dim>> grad_P;
-    double                      energy = 0;
-    hp::FEFaceValues<dim> hp_face_values(fe_collection, face_q_collection, update_values | update_JxW_values);
+                                update_values | update_gradients | update_quadrature_points | update_JxW_values);
+    hp::FEFaceValues<dim> hp_face_values(fe_collection,
+                                         face_q_collection,
+                                         update_values | update_gradients | update_quadrature_points |
+                                           update_normal_vectors | update_JxW_values);
+    const unsigned                           n_components = fields.n_components();
+    std::vector<Vector<double>>              values;
+    std::vector<std::vector<Tensor<1, dim>>> gradients;
+    PointState<dim>                          state;
+    const auto evaluate = [&](const FEValuesBase<dim> &fe_values, const unsigned q) {
+      state.x = fe_values.quadrature_point(q);
+      for (unsigned c = 0; c < n_components; ++c)
+        {
+          state.value[c]    = values[q][c];
+          state.gradient[c] = gradients[q][c];
+        }
+    };
+    const auto read = [&](const FEValuesBase<dim> &fe_values) {
+      const unsigned n_q = fe_values.n_quadrature_points;
+      values.assign(n_q, Vector<double>(n_components));
+      gradients.assign(n_q, std::vector<Tensor<1, dim>>(n_components));
+      fe_values.get_function_values(locally_relevant_solution, values);
+      fe_values.get_function_gradients(locally_relevant_solution, gradients);
+    };
+    double energy = 0;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           hp_values.reinit(cell);
           const FEValues<dim> &fe_values = hp_values.get_present_fe_values();
-          const unsigned       n_q       = fe_values.n_quadrature_points;
-          const bool           has_P     = has_polarization(cell);
-          const Material      &material  = layer_material(cell->material_id());
-          grad_phi.resize(n_q);
-          P_values.resize(n_q);
-          grad_P.resize(n_q);
-          fe_values[potential_field].get_function_gradients(locally_relevant_solution, grad_phi);
-          if (has_P)
+          state.layer                    = cell->material_id();
+          read(fe_values);
+          for (unsigned q = 0; q < fe_values.n_quadrature_points; ++q)
             {
-              fe_values[polarization_field].get_function_values(locally_relevant_solution, P_values);
-              fe_values[polarization_field].get_function_gradients(locally_relevant_solution, grad_P);
+              evaluate(fe_values, q);
+              for (const PhysicsModule<dim> *module : modules)
+                if (module->active_on(state.layer))
+                  energy += module->energy_density(state) * fe_values.JxW(q);
             }
-          const double g = has_P ? material.require("Gradient coefficient", "TDGL") * Constants::eps0 /
-                                     (scale.length * scale.length) :
-                                   0.;
-          for (unsigned q = 0; q < n_q; ++q)
+          for (const unsigned f : cell->face_indices())
             {
-              double density = 0;
-              for (unsigned d = 0; d < dim; ++d)
-                density -=
-                  0.5 * material.permittivity[d == dim - 1 ? 2 : d] * grad_phi[q][d] * grad_phi[q][d];
-              if (has_P)
+              const std::optional<FaceInfo> face = face_info(cell, f);
+              if (!face)
+                continue;
+              bool any = false;
+              for (const PhysicsModule<dim> *module : modules)
+                any = any || module->active_on_face(*face);
+              if (!any)
+                continue;
+              hp_face_values.reinit(cell, f);
+              const FEFaceValues<dim> &face_values = hp_face_values.get_present_fe_values();
+              read(face_values);
+              for (const unsigned q : face_values.quadrature_point_indices())
                 {
-                  const Tensor<1, dim> &P = P_values[q];
-                  density += P * grad_phi[q] + 0.5 * g * scalar_product(grad_P[q], grad_P[q]) +
-                             layer_landau[cell->material_id()].energy(dim > 1 ? P[0] : 0., P[dim - 1]);
+                  evaluate(face_values, q);
+                  state.normal = face_values.normal_vector(q);
+                  for (const PhysicsModule<dim> *module : modules)
+                    if (module->active_on_face(*face))
+                      energy += module->face_energy_density(state, *face) * face_values.JxW(q);
                 }
-              energy += density * fe_values.JxW(q);
             }
-          // The surface energy of an extrapolation length: (g / 2 lambda) |P|^2.
-          if (has_P)
-            for_each_extrapolation_face(cell,
-                                        hp_face_values,
-                                        [&](const FEFaceValues<dim>           &face_values,
-                                            const std::vector<Tensor<1, dim>> &face_P,
-                                            const double                       length) {
-                                          for (const unsigned q : face_values.quadrature_point_indices())
-                                            energy +=
-                                              0.5 * g / length * face_P[q].norm_square() * face_values.JxW(q);
-                                        });
         }
     // Scaled energy density eps0 (V_T/L)^2 times L^dim -> J/m^(3-dim).
     return Utilities::MPI::sum(energy, comm) * Constants::eps0 * scale.potential * scale.potential *

@@ -55,6 +55,18 @@ namespace FerroStack
       return true; // phi lives in every non-metal layer
     }
 
+    /// -(1/2) eps grad phi . grad phi: the field's share of the Gibbs
+    /// energy at fixed contact voltages (the Legendre transform of the
+    /// field energy, whose minimum over P TDGL follows).
+    double
+    energy_density(const PointState<dim> &s) const override
+    {
+      double density = 0;
+      for (unsigned d = 0; d < dim; ++d)
+        density -= 0.5 * layers[s.layer].permittivity[d] * s.gradient[phi][d] * s.gradient[phi][d];
+      return density;
+    }
+
     void
     cell_terms(const PointState<dim> &s, const TimeCoefficients &, PointTerms<dim> &t) const override
     {

@@ -134,6 +134,30 @@ namespace FerroStack
       return layers[face.layer].active && layers[face.layer].extrapolation[face.side()] > 0;
     }
 
+    /// f_L(P) + (g/2) |grad P|^2 + P . grad phi (the last, -P . E, couples
+    /// P to the field; the field's own energy is ElectrostaticsModule's).
+    double
+    energy_density(const PointState<dim> &s) const override
+    {
+      const LayerData &layer = layers[s.layer];
+      double           density = 0;
+      for (unsigned a = 0; a < dim; ++a)
+        density += s.value[P0 + a] * s.gradient[phi][a] +
+                   0.5 * layer.gradient * s.gradient[P0 + a] * s.gradient[P0 + a];
+      return density + layer.landau.energy(dim > 1 ? s.value[P0] : 0., s.value[P0 + dim - 1]);
+    }
+
+    /// (g / 2 lambda) |P|^2 on a face with an extrapolation length.
+    double
+    face_energy_density(const PointState<dim> &s, const FaceInfo &face) const override
+    {
+      const LayerData &layer = layers[face.layer];
+      double           P2    = 0;
+      for (unsigned a = 0; a < dim; ++a)
+        P2 += s.value[P0 + a] * s.value[P0 + a];
+      return 0.5 * layer.gradient / layer.extrapolation[face.side()] * P2;
+    }
+
     void
     face_terms(const PointState<dim> &s,
                const FaceInfo        &face,
