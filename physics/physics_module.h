@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace FerroStack
@@ -164,6 +165,15 @@ namespace FerroStack
     /// Whether the module has terms on cells of layer @p layer.
     virtual bool
     active_on(const unsigned layer) const = 0;
+
+    /// The initial value (scaled) of component @p component at point @p x
+    /// of layer @p layer, if this module sets it (else the next module's, or
+    /// zero).
+    virtual std::optional<double>
+    initial_value(const dealii::Point<dim> & /*x*/, const unsigned /*layer*/, const unsigned /*component*/) const
+    {
+      return std::nullopt;
+    }
 
     /// Add the module's terms at one quadrature point.
     virtual void

@@ -233,10 +233,7 @@ namespace FerroStack
     for (auto &state : history_states)
       state.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
 
-    if (dynamic_polarization())
-      interpolate_initial_polarization();
-    if (carriers())
-      interpolate_neutral_potential();
+    interpolate_initial_values();
     // A manufactured problem with carriers starts from the interpolant of
     // its exact solution: it verifies the discretization, not the damping.
     if (carriers() && manufactured.exact)
@@ -406,15 +403,19 @@ namespace FerroStack
 
   template <int dim>
   void
-  Simulator<dim>::interpolate_initial_polarization()
+  Simulator<dim>::interpolate_initial_values()
   {
-    // P from the deck's initial state, in scaled units.
-    set_at_support_points([&](const auto &cell) { return has_polarization(cell); },
+    // Each module sets the components it knows at the support points of
+    // the cells where it is active (P from the deck's initial state, the
+    // neutral potential in semiconductors); the rest start at zero.
+    set_at_support_points([](const auto &) { return true; },
                           [&](const auto &cell, const Point<dim> &x, const unsigned c) -> std::optional<double> {
-                            if (c == 0 || c > dim)
-                              return std::nullopt;
-                            return initial_polarization.value(x, layer_material(cell->material_id()))[c - 1] /
-                                   scale.polarization;
+                            std::optional<double> value;
+                            for (const PhysicsModule<dim> *module : modules)
+                              if (module->active_on(cell->material_id()))
+                                if (const auto v = module->initial_value(x, cell->material_id(), c))
+                                  value = v;
+                            return value;
                           });
   }
 
@@ -459,6 +460,7 @@ namespace FerroStack
     electrostatics_module.frozen_polarization = [this, P_factor](const Point<dim> &x, const unsigned l) {
       return P_factor * initial_polarization.value(x, layer_material(l));
     };
+    ferroelectric_module.initial_polarization = electrostatics_module.frozen_polarization;
     if (manufactured.permittivity)
       electrostatics_module.manufactured_permittivity = [this](const Point<dim> &x) {
         return manufactured.permittivity->value(x);
@@ -488,8 +490,13 @@ namespace FerroStack
     carrier_module.layers     = layer_semiconductor;
     carrier_module.time_scale = scale.time;
     carrier_module.active.assign(n_layers, false);
+    carrier_module.net_doping.assign(n_layers, 0.);
     for (unsigned l = 0; l < n_layers; ++l)
-      carrier_module.active[l] = carriers() && layer_has_carriers[l];
+      {
+        carrier_module.active[l] = carriers() && layer_has_carriers[l];
+        const Layer &layer       = stack->layer(l);
+        carrier_module.net_doping[l] = (layer.donors - layer.acceptors) * 1e6 / scale.density;
+      }
     if (manufactured.carrier_source)
       carrier_module.manufactured_generation = [this](const Point<dim> &x, const unsigned c) {
         return manufactured.carrier_source->value(x, c);
@@ -614,22 +621,6 @@ namespace FerroStack
     if (carriers() && prm.contacts[k].kind == Contact::Kind::ohmic)
       mask[carrier_component()] = mask[carrier_component() + 1] = true;
     return ComponentMask(mask);
-  }
-
-  template <int dim>
-  void
-  Simulator<dim>::interpolate_neutral_potential()
-  {
-    // phi at each vertex of a semiconductor cell from n - p = N_D - N_A; the
-    // quasi-Fermi potentials start at 0 (equilibrium with grounded contacts).
-    set_at_support_points([&](const auto &cell) { return has_carriers(cell); },
-                          [&](const auto &cell, const Point<dim> &, const unsigned c) -> std::optional<double> {
-                            if (c != 0)
-                              return std::nullopt;
-                            const Layer &layer = stack->layer(cell->material_id());
-                            const double N     = (layer.donors - layer.acceptors) * 1e6 / scale.density;
-                            return layer_semiconductor[cell->material_id()].neutral_potential(N);
-                          });
   }
 
   template <int dim>

@@ -463,10 +463,6 @@ namespace FerroStack
     void
     damp_potential_update(dealii::PETScWrappers::MPI::Vector &du) const;
 
-    /// The initial guess of phi in semiconductors: local charge neutrality.
-    void
-    interpolate_neutral_potential();
-
     /// Set the contact potentials for time @p t into the solution.
     void
     apply_contact_potentials(const double t);
@@ -518,9 +514,10 @@ namespace FerroStack
                                                 const dealii::Point<dim> &,
                                                 unsigned)>                                     &value);
 
-    /// Interpolate the deck's initial polarization into the P unknowns.
+    /// The modules' initial values (PhysicsModule::initial_value) into the
+    /// solution.
     void
-    interpolate_initial_polarization();
+    interpolate_initial_values();
 
     /// Solve the Jacobian system J du = -r (r is overwritten); returns
     /// the linear iterations (1 for the direct solver).

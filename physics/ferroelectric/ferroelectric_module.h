@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cmath>
+#include <functional>
 #include <vector>
 
 namespace FerroStack
@@ -38,6 +39,8 @@ namespace FerroStack
 
     std::vector<LayerData> layers;
     unsigned               phi = 0, P0 = 1; ///< components (from the registry)
+    /// The deck's initial polarization (scaled) at a point of a layer.
+    std::function<dealii::Tensor<1, dim>(const dealii::Point<dim> &, unsigned)> initial_polarization;
 
     std::string
     name() const override
@@ -55,6 +58,14 @@ namespace FerroStack
     active_on(const unsigned layer) const override
     {
       return layers[layer].active;
+    }
+
+    std::optional<double>
+    initial_value(const dealii::Point<dim> &x, const unsigned layer, const unsigned c) const override
+    {
+      if (!layers[layer].active || c < P0 || c >= P0 + dim || !initial_polarization)
+        return std::nullopt;
+      return initial_polarization(x, layer)[c - P0];
     }
 
     void

@@ -28,6 +28,7 @@ namespace FerroStack
   public:
     std::vector<SemiconductorModel> layers; ///< inactive where no carriers live
     std::vector<bool>               active;
+    std::vector<double>             net_doping; ///< N_D - N_A per layer (scaled density)
     double                          time_scale = 1; ///< Scaling::time [s]
     unsigned                        phi = 0, n = 1, p = 2; ///< components (from the registry)
     /// Manufactured generation (tests): component 0 G_n, 1 G_p (scaled).
@@ -50,6 +51,16 @@ namespace FerroStack
     active_on(const unsigned layer) const override
     {
       return active[layer];
+    }
+
+    /// The start: charge neutrality n - p = N_D - N_A at phi_n = phi_p = 0
+    /// (equilibrium with grounded contacts), i.e. phi = the neutral potential.
+    std::optional<double>
+    initial_value(const dealii::Point<dim> &, const unsigned layer, const unsigned c) const override
+    {
+      if (!active[layer] || c != phi)
+        return std::nullopt;
+      return layers[layer].neutral_potential(net_doping[layer]);
     }
 
     void
