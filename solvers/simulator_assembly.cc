@@ -66,6 +66,8 @@ namespace FerroStack
     std::vector<double>                       local_values, local_history;
     std::array<std::vector<double>, 2>        local_states;
     std::array<Tensor<1, dim>, max_components> abs_gradient;
+    std::vector<double>                        value_derivative;
+    std::vector<Tensor<1, dim>>                flux_derivative;
 
     const bool transient = time_discretization.mode == TimeDiscretization::Mode::bdf;
 
@@ -162,6 +164,28 @@ namespace FerroStack
           // the gradients they contain, and the Jacobian.
           const auto scatter = [&](const FEValuesBase<dim> &values, const unsigned q) {
             const double JxW = values.JxW(q);
+            // The derivative of row c's value and flux terms along each
+            // shape function u_j (of component e = component[j]), once per
+            // (c, j) rather than per (i, j):
+            //   a_cj = dvalue_du[c][e] u_j + dvalue_dgrad[c][e] . grad u_j,
+            //   b_cj = dflux_du[c][e] u_j + dflux_dgrad[c][e] grad u_j.
+            if (with_jacobian)
+              {
+                value_derivative.resize(n_components * n);
+                flux_derivative.resize(n_components * n);
+                for (unsigned j = 0; j < n; ++j)
+                  {
+                    const unsigned        e      = component[j];
+                    const double          u      = values.shape_value(j, q);
+                    const Tensor<1, dim> &grad_u = values.shape_grad(j, q);
+                    for (unsigned c = 0; c < n_components; ++c)
+                      if (terms.coupled[c][e])
+                        {
+                          value_derivative[c * n + j] = terms.dvalue_du[c][e] * u + terms.dvalue_dgrad[c][e] * grad_u;
+                          flux_derivative[c * n + j]  = terms.dflux_du[c][e] * u + terms.dflux_dgrad[c][e] * grad_u;
+                        }
+                  }
+              }
             for (unsigned i = 0; i < n; ++i)
               {
                 const unsigned        c      = component[i];
@@ -187,17 +211,11 @@ namespace FerroStack
                   }
                 if (!with_jacobian)
                   continue;
+                const double         *a = &value_derivative[c * n];
+                const Tensor<1, dim> *b = &flux_derivative[c * n];
                 for (unsigned j = 0; j < n; ++j)
-                  {
-                    const unsigned e = component[j];
-                    if (!terms.coupled[c][e])
-                      continue;
-                    const double          u      = values.shape_value(j, q);
-                    const Tensor<1, dim> &grad_u = values.shape_grad(j, q);
-                    cell_matrix(i, j) += (v * (terms.dvalue_du[c][e] * u + terms.dvalue_dgrad[c][e] * grad_u) +
-                                          grad_v * (terms.dflux_du[c][e] * u + terms.dflux_dgrad[c][e] * grad_u)) *
-                                         JxW;
-                  }
+                  if (terms.coupled[c][component[j]])
+                    cell_matrix(i, j) += (v * a[j] + grad_v * b[j]) * JxW;
               }
           };
 
