@@ -489,6 +489,8 @@ namespace FerroStack
 
     carrier_module.layers     = layer_semiconductor;
     carrier_module.time_scale = scale.time;
+    carrier_module.density_unit = scale.density;
+    carrier_module.current_unit = Constants::q * scale.density * scale.mobility * scale.potential / scale.length;
     carrier_module.active.assign(n_layers, false);
     carrier_module.net_doping.assign(n_layers, 0.);
     for (unsigned l = 0; l < n_layers; ++l)
@@ -834,15 +836,27 @@ namespace FerroStack
   }
 
   template <int dim>
+  PointState<dim>
+  Simulator<dim>::point_state(const unsigned                     layer,
+                              const Vector<double>              &values,
+                              const std::vector<Tensor<1, dim>> &gradients) const
+  {
+    PointState<dim> state;
+    state.layer = layer;
+    for (unsigned c = 0; c < values.size(); ++c)
+      {
+        state.value[c] = values[c];
+        if (c < gradients.size())
+          state.gradient[c] = gradients[c];
+      }
+    return state;
+  }
+
+  template <int dim>
   std::array<double, 2>
   Simulator<dim>::carrier_densities(const unsigned layer, const Vector<double> &values) const
   {
-    const SemiconductorModel &s = layer_semiconductor[layer];
-    if (!s.active)
-      return {{0., 0.}};
-    const unsigned c = carrier_component();
-    return {{s.electrons(values[0], values[c]) * scale.density,
-             s.holes(values[0], values[c + 1]) * scale.density}};
+    return carrier_module.densities(point_state(layer, values, {}));
   }
 
   template <int dim>
@@ -851,16 +865,7 @@ namespace FerroStack
                                              const Vector<double>              &values,
                                              const std::vector<Tensor<1, dim>> &gradients) const
   {
-    // J = -q mu_n n grad phi_n - q mu_p p grad phi_p (SemiconductorModel).
-    const SemiconductorModel &s = layer_semiconductor[layer];
-    Tensor<1, dim>            J;
-    if (!s.active)
-      return J;
-    const unsigned c      = carrier_component();
-    const double   factor = Constants::q * scale.density * scale.mobility * scale.potential / scale.length;
-    J = -factor * (s.mu_n * (s.electrons(values[0], values[c]) + s.density_floor) * gradients[c] +
-                   s.mu_p * (s.holes(values[0], values[c + 1]) + s.density_floor) * gradients[c + 1]);
-    return J;
+    return carrier_module.current_density(point_state(layer, values, gradients));
   }
 
   template <int dim>

@@ -238,6 +238,13 @@ namespace FerroStack
                     const Material               &m,
                     const dealii::Vector<double> &values) const;
 
+    /// The PointState of a point with these component values and gradients
+    /// (a sample of the solution), for the modules' point functions.
+    PointState<dim>
+    point_state(const unsigned                             layer,
+                const dealii::Vector<double>              &values,
+                const std::vector<dealii::Tensor<1, dim>> &gradients) const;
+
     /// Electron and hole densities [m^-3] in layer @p layer, given the
     /// scaled solution values there (zero where no carriers live).
     std::array<double, 2>

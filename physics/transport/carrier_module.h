@@ -5,6 +5,7 @@
 #include <physics/physics_module.h>
 #include <physics/transport/semiconductor_model.h>
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <vector>
@@ -30,6 +31,8 @@ namespace FerroStack
     std::vector<bool>               active;
     std::vector<double>             net_doping; ///< N_D - N_A per layer (scaled density)
     double                          time_scale = 1; ///< Scaling::time [s]
+    double                          density_unit = 1; ///< Scaling::density [m^-3]
+    double                          current_unit = 1; ///< q density mobility V_T / L [A/m^2]
     unsigned                        phi = 0, n = 1, p = 2; ///< components (from the registry)
     /// Manufactured generation (tests): component 0 G_n, 1 G_p (scaled).
     std::function<double(const dealii::Point<dim> &, unsigned)> manufactured_generation;
@@ -61,6 +64,28 @@ namespace FerroStack
       if (!active[layer] || c != phi)
         return std::nullopt;
       return layers[layer].neutral_potential(net_doping[layer]);
+    }
+
+    /// n and p [m^-3] at a point (zero where no carriers live).
+    std::array<double, 2>
+    densities(const PointState<dim> &s) const
+    {
+      const SemiconductorModel &m = layers[s.layer];
+      if (!m.active)
+        return {{0., 0.}};
+      return {{m.electrons(s.value[phi], s.value[n]) * density_unit, m.holes(s.value[phi], s.value[p]) * density_unit}};
+    }
+
+    /// The conduction current density [A/m^2], J = -q mu_n n grad phi_n -
+    /// q mu_p p grad phi_p: the fluxes of the continuity rows below, in SI.
+    dealii::Tensor<1, dim>
+    current_density(const PointState<dim> &s) const
+    {
+      const SemiconductorModel &m = layers[s.layer];
+      if (!m.active)
+        return dealii::Tensor<1, dim>();
+      return -current_unit * (m.mu_n * (m.electrons(s.value[phi], s.value[n]) + m.density_floor) * s.gradient[n] +
+                              m.mu_p * (m.holes(s.value[phi], s.value[p]) + m.density_floor) * s.gradient[p]);
     }
 
     void
