@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace FerroStack
@@ -74,5 +75,12 @@ namespace FerroStack
     for (std::size_t i = 0; i < items.size(); ++i)
       result += (i > 0 ? separator : "") + items[i];
     return result;
+  }
+  std::string
+  format_number(const double value, const int digits)
+  {
+    char buffer[48];
+    std::snprintf(buffer, sizeof(buffer), "%.*g", digits, value);
+    return buffer;
   }
 } // namespace FerroStack

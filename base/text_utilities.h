@@ -24,6 +24,11 @@ namespace FerroStack
   bool
   parse_double(const std::string &text, double &value);
 
+  /// A number for a message, printf's %g with @p digits significant digits:
+  /// 1e-10 is "1e-10", not "0.000000".
+  std::string
+  format_number(const double value, const int digits = 6);
+
   /// Join with ", " (for the lists in error messages).
   std::string
   join(const std::vector<std::string> &items, const std::string &separator = ", ");

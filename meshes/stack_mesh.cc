@@ -23,14 +23,6 @@ namespace FerroStack
 
   namespace
   {
-    std::string
-    format_number(const double x)
-    {
-      std::ostringstream out;
-      out << x;
-      return out.str();
-    }
-
     /**
      * The cells of one grading side of a layer of thickness @p t whose mean
      * cell size would be @p h_mean: from @p h0 at the interface, growing

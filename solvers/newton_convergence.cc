@@ -98,12 +98,4 @@ namespace FerroStack
               format_number(reference.l2[f]) + ")";
     return text;
   }
-
-  std::string
-  format_number(const double value)
-  {
-    char buffer[32];
-    std::snprintf(buffer, sizeof(buffer), "%g", value);
-    return buffer;
-  }
 } // namespace FerroStack

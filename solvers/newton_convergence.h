@@ -3,6 +3,8 @@
 
 #include <deal.II/lac/petsc_vector.h>
 
+#include <base/text_utilities.h>
+
 #include <string>
 #include <vector>
 
@@ -101,9 +103,6 @@ namespace FerroStack
     double                   rtol, atol, stol;
   };
 
-  /// A number for a message, %g style: 1e-10 is "1e-10", not "0.000000".
-  std::string
-  format_number(const double value);
 } // namespace FerroStack
 
 #endif

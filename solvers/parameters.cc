@@ -657,12 +657,11 @@ namespace FerroStack
         }
     }
 
+    /// Numbers in deck errors: three significant digits.
     std::string
-    format_number(const double x)
+    short_number(const double x)
     {
-      std::ostringstream out;
-      out << std::setprecision(3) << x;
-      return out.str();
+      return format_number(x, 3);
     }
 
     /**
@@ -726,16 +725,16 @@ namespace FerroStack
                                                                   "Stack/Layers";
       std::string       layers;
       for (unsigned l = 0; l < prm.layers.size(); ++l)
-        layers += (l > 0 ? ", " : "") + prm.layers[l].name + " " + format_number(size.layer_cells[l]);
+        layers += (l > 0 ? ", " : "") + prm.layers[l].name + " " + short_number(size.layer_cells[l]);
       std::string shape = "vertical cells per layer: " + layers;
       if (prm.dimension > 1)
-        shape += "; lateral cells: " + format_number(size.lateral_cells[0]) +
-                 (prm.dimension > 2 ? " x " + format_number(size.lateral_cells[1]) : "");
+        shape += "; lateral cells: " + short_number(size.lateral_cells[0]) +
+                 (prm.dimension > 2 ? " x " + short_number(size.lateral_cells[1]) : "");
       if (prm.refinement > 0)
         shape += "; Refinement " + std::to_string(prm.refinement) + " multiplies by " +
-                 format_number(refinement_factor);
-      const std::string estimate = "the mesh would have about " + format_number(size.cells) + " cells (" +
-                                   shape + ") and at least " + format_number(size.nodes) + " unknowns";
+                 short_number(refinement_factor);
+      const std::string estimate = "the mesh would have about " + short_number(size.cells) + " cells (" +
+                                   shape + ") and at least " + short_number(size.nodes) + " unknowns";
       const std::string advice =
         "; expected a mesh that fits: give thick layers a cell count ('name: material: thickness_nm: "
         "cells'), or use fewer Stack/Lateral cells or a smaller Stack/Refinement";
@@ -743,13 +742,13 @@ namespace FerroStack
         fail(deck,
              key,
              estimate + ", more than deal.II's " + std::to_string(sizeof(types::global_dof_index) * 8) +
-               "-bit indices can number (" + format_number(max_index) + ")" + advice);
+               "-bit indices can number (" + short_number(max_index) + ")" + advice);
       fail(deck,
            key,
-           estimate + ", which need at least " + format_number(bytes_per_rank / (1 << 30)) +
-             " GiB per MPI rank (at " + format_number(min_bytes_per_cell) + " bytes per cell and " +
-             format_number(min_bytes_per_unknown) + " per unknown), more than the " +
-             format_number(memory / (1 << 30)) + " GiB of memory of this machine" + advice);
+           estimate + ", which need at least " + short_number(bytes_per_rank / (1 << 30)) +
+             " GiB per MPI rank (at " + short_number(min_bytes_per_cell) + " bytes per cell and " +
+             short_number(min_bytes_per_unknown) + " per unknown), more than the " +
+             short_number(memory / (1 << 30)) + " GiB of memory of this machine" + advice);
     }
 
     /// Refuse a relative tolerance @p value of @p path that is not in (0, @p upper).
@@ -759,8 +758,8 @@ namespace FerroStack
       if (!(value > 0) || !(value < upper))
         fail(deck,
              path,
-             "got " + format_number(value) + ", expected a number > 0" +
-               (std::isfinite(upper) ? " and < " + format_number(upper) : std::string()) +
+             "got " + short_number(value) + ", expected a number > 0" +
+               (std::isfinite(upper) ? " and < " + short_number(upper) : std::string()) +
                (value == 0 ? " (a tolerance of 0 can never be met)" : ""));
     }
 
@@ -801,13 +800,13 @@ namespace FerroStack
           const std::string g_expected = "a gradient coefficient >= 0 m^3/F";
           const double      g          = value("Gradient coefficient", g_expected);
           if (!(g >= 0) || !std::isfinite(g))
-            throw DeckError(where("Gradient coefficient") + "has " + format_number(g) + ", but " + tdgl +
+            throw DeckError(where("Gradient coefficient") + "has " + short_number(g) + ", but " + tdgl +
                             " needs " + g_expected +
                             " (a negative one makes the gradient energy unbounded below)");
           const std::string gamma_expected = "a kinetic coefficient > 0 F/(m s)";
           const double      gamma          = value("Kinetic coefficient", gamma_expected);
           if (!(gamma > 0) || !std::isfinite(gamma))
-            throw DeckError(where("Kinetic coefficient") + "has " + format_number(gamma) + ", but " + tdgl +
+            throw DeckError(where("Kinetic coefficient") + "has " + short_number(gamma) + ", but " + tdgl +
                             " needs " + gamma_expected +
                             " (with Gamma <= 0 the polarization does not relax toward lower energy)");
         }
