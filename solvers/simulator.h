@@ -434,6 +434,10 @@ namespace FerroStack
              const bool                               terminal  = false,
              dealii::PETScWrappers::MPI::Vector      *reference = nullptr);
 
+    /// Per-field norms of @p v (field_norms over this rank's unknowns).
+    FieldNorms
+    norms_of(const dealii::PETScWrappers::MPI::Vector &v) const;
+
     /// Per-field norms of the present residual.
     FieldNorms
     residual_norms() const;

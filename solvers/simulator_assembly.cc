@@ -233,8 +233,6 @@ namespace FerroStack
           // through contacts: its contact sums are these fluxes.
           for (const unsigned f : cell->face_indices())
             {
-              if (!cell->at_boundary(f) && cell->neighbor(f)->material_id() == cell->material_id())
-                continue;
               const std::optional<FaceInfo> face = face_info(cell, f);
               if (!face)
                 continue;
@@ -454,16 +452,23 @@ namespace FerroStack
 
   template <int dim>
   FieldNorms
+  Simulator<dim>::norms_of(const PETScWrappers::MPI::Vector &v) const
+  {
+    return field_norms(v, fields.local_fields(), fields.n_fields());
+  }
+
+  template <int dim>
+  FieldNorms
   Simulator<dim>::residual_norms() const
   {
-    return field_norms(residual, fields.local_fields(), fields.n_fields());
+    return norms_of(residual);
   }
 
   template <int dim>
   bool
   Simulator<dim>::newton_converged(const FieldNorms &norms) const
   {
-    const FieldNorms reference = field_norms(residual_reference, fields.local_fields(), fields.n_fields());
+    const FieldNorms reference = norms_of(residual_reference);
     return newton_criterion->converged(norms, reference, field_counts);
   }
 
@@ -472,7 +477,7 @@ namespace FerroStack
   Simulator<dim>::newton_merit() const
   {
     return newton_criterion->merit(residual_norms(),
-                                   field_norms(residual_reference, fields.local_fields(), fields.n_fields()),
+                                   norms_of(residual_reference),
                                    field_counts);
   }
 
@@ -481,7 +486,7 @@ namespace FerroStack
   Simulator<dim>::newton_report(const FieldNorms &norms) const
   {
     return newton_criterion->report(norms,
-                                    field_norms(residual_reference, fields.local_fields(), fields.n_fields()));
+                                    norms_of(residual_reference));
   }
 
   /**
@@ -593,17 +598,17 @@ namespace FerroStack
         // update floor.
         const auto converged = [&](const double update_relax) {
           return newton_criterion->converged(norms,
-                                             field_norms(residual_reference, fields.local_fields(), fields.n_fields()),
+                                             norms_of(residual_reference),
                                              field_counts,
-                                             field_norms(newton_update, fields.local_fields(), fields.n_fields()),
-                                             field_norms(line_search_start, fields.local_fields(), fields.n_fields()),
+                                             norms_of(newton_update),
+                                             norms_of(line_search_start),
                                              update_relax);
         };
         if (prm.newton_log)
           log.print("    Newton " + std::to_string(it + 1) + (lagged ? " (lagged Jacobian)" : "") +
                     ": step " + format_number(step) + (decreased ? "" : " (no descent)") + ", update " +
-                    newton_criterion->report(field_norms(newton_update, fields.local_fields(), fields.n_fields()),
-                                             field_norms(line_search_start, fields.local_fields(), fields.n_fields())) +
+                    newton_criterion->report(norms_of(newton_update),
+                                             norms_of(line_search_start)) +
                     "; residual " + newton_report(norms) + "\n");
         if (!decreased)
           {
@@ -651,6 +656,7 @@ namespace FerroStack
     std::vector<Vector<double>>              values;
     std::vector<std::vector<Tensor<1, dim>>> gradients;
     PointState<dim>                          state;
+    std::vector<const PhysicsModule<dim> *>  face_modules;
     const auto evaluate = [&](const FEValuesBase<dim> &fe_values, const unsigned q) {
       state.x = fe_values.quadrature_point(q);
       for (unsigned c = 0; c < n_components; ++c)
@@ -686,10 +692,11 @@ namespace FerroStack
               const std::optional<FaceInfo> face = face_info(cell, f);
               if (!face)
                 continue;
-              bool any = false;
+              face_modules.clear();
               for (const PhysicsModule<dim> *module : modules)
-                any = any || module->active_on_face(*face);
-              if (!any)
+                if (module->active_on_face(*face))
+                  face_modules.push_back(module);
+              if (face_modules.empty())
                 continue;
               hp_face_values.reinit(cell, f);
               const FEFaceValues<dim> &face_values = hp_face_values.get_present_fe_values();
@@ -698,9 +705,8 @@ namespace FerroStack
                 {
                   evaluate(face_values, q);
                   state.normal = face_values.normal_vector(q);
-                  for (const PhysicsModule<dim> *module : modules)
-                    if (module->active_on_face(*face))
-                      energy += module->face_energy_density(state, *face) * face_values.JxW(q);
+                  for (const PhysicsModule<dim> *module : face_modules)
+                    energy += module->face_energy_density(state, *face) * face_values.JxW(q);
                 }
             }
         }
