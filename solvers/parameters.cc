@@ -811,6 +811,89 @@ namespace FerroStack
                             " (with Gamma <= 0 the polarization does not relax toward lower energy)");
         }
     }
+
+    /**
+     * Mobile ions (Physics/Ions = true) live in the layers whose material
+     * has a positive `Ion density`. Each needs a charge number z != 0, a
+     * site density above the mean density (0 < c0 < c_max, or the
+     * lattice-gas occupation c0/c_max is not a probability) and a positive
+     * diffusivity, given or from D0 exp(-Ea/kT). Two ionic layers that touch
+     * would share the one continuous electrochemical-potential field and
+     * exchange ions, where the contract says ions stay in their layer:
+     * refused until the interface flux exists. A deck with Ions = true and
+     * no ionic layer is a mistake too.
+     */
+    void
+    check_ion_parameters(const DeckScanner &deck, const Parameters &prm)
+    {
+      if (!prm.ions)
+        return;
+      std::vector<bool> ionic(prm.layers.size(), false);
+      for (unsigned i = 0; i < prm.layers.size(); ++i)
+        {
+          const Layer    &l = prm.layers[i];
+          const Material &m = prm.materials.get(l.material);
+          const auto      where = [&](const std::string &key) {
+            return prm.materials.location(l.material, key, deck).describe() + ": Materials/" + l.material +
+                   "/" + key + ": material '" + l.material + "' of layer '" + l.name + "' ";
+          };
+          const auto c0 = m.get("Ion density");
+          if (!c0 || *c0 == 0)
+            continue;
+          if (!(*c0 > 0) || !std::isfinite(*c0))
+            throw DeckError(where("Ion density") + "has " + short_number(*c0) +
+                            ", but a mobile-ion density is > 0 cm^-3 (0 or unset: no mobile ions)");
+          if (m.kind == MaterialKind::metal)
+            throw DeckError(where("Ion density") + "is a metal; mobile ions live in insulators and "
+                                                   "semiconductors");
+          ionic[i]                 = true;
+          const std::string ions   = "mobile ions (Physics/Ions = true)";
+          const auto        needed = [&](const std::string &key, const std::string &expected) {
+            const auto v = m.get(key);
+            if (!v)
+              throw DeckError(where(key) + "has no value, but " + ions + " need " + expected +
+                              ": set it in the library or in the deck's 'subsection Materials / subsection " +
+                              l.material + "'");
+            return *v;
+          };
+          const double z = needed("Ion charge", "a charge number z != 0 (in e)");
+          if (z == 0 || !std::isfinite(z))
+            throw DeckError(where("Ion charge") + "has " + short_number(z) + ", but " + ions +
+                            " need a charge number z != 0 (in e)");
+          const double c_max = needed("Ion max density", "a site density c_max > Ion density [cm^-3]");
+          if (!(c_max > *c0) || !std::isfinite(c_max))
+            throw DeckError(where("Ion max density") + "has " + short_number(c_max) + ", but " + ions +
+                            " need a site density above the mean density " + short_number(*c0) + " cm^-3");
+          if (const auto D = m.get("Ion diffusivity"))
+            {
+              if (!(*D > 0) || !std::isfinite(*D))
+                throw DeckError(where("Ion diffusivity") + "has " + short_number(*D) + ", but " + ions +
+                                " need a diffusivity > 0 cm^2/s");
+            }
+          else
+            {
+              const std::string expected = "'Ion diffusivity' or 'Ion diffusivity prefactor' (> 0 cm^2/s) with "
+                                           "'Ion activation energy' [eV]";
+              const double D0 = needed("Ion diffusivity prefactor", expected);
+              if (!(D0 > 0) || !std::isfinite(D0))
+                throw DeckError(where("Ion diffusivity prefactor") + "has " + short_number(D0) + ", but " +
+                                ions + " need a prefactor > 0 cm^2/s");
+              const double Ea = needed("Ion activation energy", expected);
+              if (!(Ea >= 0) || !std::isfinite(Ea))
+                throw DeckError(where("Ion activation energy") + "has " + short_number(Ea) + ", but " + ions +
+                                " need an activation energy >= 0 eV");
+            }
+          if (i > 0 && ionic[i - 1])
+            throw DeckError(deck.location("Stack/Layers").describe() + ": Stack/Layers: the ionic layers '" +
+                            prm.layers[i - 1].name + "' and '" + l.name +
+                            "' touch; ions stay in their layer, and an interface between two ionic layers "
+                            "is not supported yet (put a layer without mobile ions between them)");
+        }
+      if (std::find(ionic.begin(), ionic.end(), true) == ionic.end())
+        throw DeckError(deck.location("Physics/Ions").describe() +
+                        ": Physics/Ions: true, but no layer's material has a positive 'Ion density' "
+                        "(mobile ions live in those layers)");
+    }
   } // namespace
 
   Parameters::Parameters(const std::string &file, const std::vector<Override> &overrides)
@@ -973,8 +1056,6 @@ namespace FerroStack
     }
     prm.leave_subsection();
     // Physics that later issues add: refuse it clearly instead of ignoring it.
-    if (ions)
-      fail(deck, "Physics/Ions", "mobile-ion transport is not implemented yet; set it to false");
     if (optical)
       fail(deck, "Physics/Optical", "optical generation is not implemented yet; set it to false");
 
@@ -1026,6 +1107,12 @@ namespace FerroStack
            "quasi-static solves a steady state at each bias point, but Physics/Polarization = dynamic "
            "has memory (hysteresis, domain kinetics); use Time/Mode = transient, or Polarization = "
            "frozen");
+    if (time_mode == TimeMode::quasi_static && ions)
+      fail(deck,
+           "Time/Mode",
+           "quasi-static solves a steady state at each bias point, but Physics/Ions = true has memory "
+           "(the ions' steady state depends on where they were: their number is conserved, not fixed "
+           "by the biases); use Time/Mode = transient");
     // Time/Tolerance is the local error per step relative to Ps; large values
     // (1e9) are how tests ask for fixed steps, so it has no upper bound.
     check_tolerance(deck, "Time/Tolerance", tolerance, std::numeric_limits<double>::infinity());
@@ -1058,6 +1145,7 @@ namespace FerroStack
 
     // 4. Checks of the deck as a whole, before anything is built or written.
     check_tdgl_coefficients(deck, *this);
+    check_ion_parameters(deck, *this);
     check_mesh_size(deck, *this);
   }
 

@@ -47,6 +47,8 @@ namespace FerroStack
       modules.push_back(&ferroelectric_module);
     if (carriers())
       modules.push_back(&carrier_module);
+    if (ions())
+      modules.push_back(&ion_module);
     modules.push_back(&contact_module); // face terms only, no field of its own
     for (const PhysicsModule<dim> *module : modules)
       module->declare_fields(fields);
@@ -67,6 +69,9 @@ namespace FerroStack
         carrier_module.n = contact_module.n = fields.component("electrons");
         carrier_module.p = contact_module.p = fields.component("holes");
       }
+    ion_module.phi = fields.component("potential");
+    if (ions())
+      ion_module.eta = fields.component("ions");
     std::vector<std::string> names;
     for (unsigned f = 0; f < fields.n_fields(); ++f)
       names.push_back(fields.field(f).name);
@@ -77,14 +82,21 @@ namespace FerroStack
   bool
   Simulator<dim>::has_polarization(const typename DoFHandler<dim>::active_cell_iterator &cell) const
   {
-    return dynamic_polarization() && cell->active_fe_index() % 4 > 0;
+    return layer_has_polarization[cell->material_id()];
   }
 
   template <int dim>
   bool
   Simulator<dim>::has_carriers(const typename DoFHandler<dim>::active_cell_iterator &cell) const
   {
-    return carriers() && cell->active_fe_index() >= (dynamic_polarization() ? 4u : 1u);
+    return layer_has_carriers[cell->material_id()];
+  }
+
+  template <int dim>
+  bool
+  Simulator<dim>::has_ions(const typename DoFHandler<dim>::active_cell_iterator &cell) const
+  {
+    return layer_has_ions[cell->material_id()];
   }
 
   template <int dim>
@@ -202,7 +214,8 @@ namespace FerroStack
               indices.resize(fe.n_dofs_per_cell());
               cell->get_dof_indices(indices);
               for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
-                if (fe.system_to_component_index(i).first >= carrier_component() &&
+                if ((fe.system_to_component_index(i).first == fields.component("electrons") ||
+                     fe.system_to_component_index(i).first == fields.component("holes")) &&
                     !equilibrium_constraints.is_constrained(indices[i]))
                   equilibrium_constraints.add_line(indices[i]);
             }
@@ -255,35 +268,83 @@ namespace FerroStack
     // xz); and the quasi-Fermi potentials phi_n, phi_p if c = 1. Components a
     // region does not have are FE_Nothing. Without dynamic P only a = 0
     // exists (element c), without carriers only c = 0.
-    const FE_Q<dim>                q(prm.degree);
-    const FE_Nothing<dim>          nothing;
-    const std::vector<std::string> axes = {"", "z", "x", "xz"};
-    fe_collection                       = hp::FECollection<dim>();
-    q_collection                        = hp::QCollection<dim>();
-    face_q_collection                   = hp::QCollection<dim - 1>();
-    for (const bool semiconducting : {false, true})
-      for (const std::string &a : axes)
-        {
-          if ((semiconducting && !carriers()) || (!dynamic_polarization() && !a.empty()))
-            continue;
-          std::vector<const FiniteElement<dim> *> elements = {&q};
-          if (dynamic_polarization())
-            for (unsigned d = 0; d < dim; ++d)
-              {
-                const bool polarized = (d == dim - 1 && a.find('z') != std::string::npos) ||
-                                       (d == 0 && dim > 1 && a.find('x') != std::string::npos);
-                elements.push_back(polarized ? static_cast<const FiniteElement<dim> *>(&q) : &nothing);
-              }
-          if (carriers())
-            for (unsigned c = 0; c < 2; ++c)
-              elements.push_back(semiconducting ? static_cast<const FiniteElement<dim> *>(&q) : &nothing);
-          fe_collection.push_back(FESystem<dim>(elements, std::vector<unsigned>(elements.size(), 1)));
-          q_collection.push_back(QGauss<dim>(prm.degree + 1));
-          face_q_collection.push_back(QGauss<dim - 1>(prm.degree + 1));
-        }
+    // Which fields live on which layers (the modules' regions): the
+    // potential everywhere; P along the ferroelectric's axes (x, z or both;
+    // the in-plane y axis of 3D is never polarized) where it is dynamic; the
+    // quasi-Fermi potentials in semiconductors; the ions' electrochemical
+    // potential where the material has mobile ions. Each distinct set of
+    // fields is one element of the collection, FE_Q for the components that
+    // live there and FE_Nothing for the rest.
+    const unsigned n_layers = stack->n_layers();
+    layer_has_polarization.assign(n_layers, false);
+    layer_has_carriers.assign(n_layers, false);
+    layer_has_ions.assign(n_layers, false);
+    std::vector<std::string> polarized_axes(n_layers);
+    for (unsigned l = 0; l < n_layers; ++l)
+      {
+        const Material &m = layer_material(l);
+        if (dynamic_polarization() && m.is_ferroelectric() &&
+            (m.polarization_axes == "x" || m.polarization_axes == "z" || m.polarization_axes == "xz"))
+          {
+            layer_has_polarization[l] = true;
+            polarized_axes[l]         = m.polarization_axes;
+          }
+        layer_has_carriers[l] = carriers() && m.is_semiconducting();
+        layer_has_ions[l]     = prm.ions && m.get("Ion density").value_or(0.) > 0;
+      }
+
+    const unsigned    n_components = fields.n_components();
+    std::vector<bool> polarization_component(n_components, false), carrier_component_(n_components, false),
+      ion_component(n_components, false);
+    if (dynamic_polarization())
+      for (unsigned d = 0; d < dim; ++d)
+        polarization_component[fields.component("polarization") + d] = true;
+    if (carriers())
+      carrier_component_[fields.component("electrons")] = carrier_component_[fields.component("holes")] = true;
+    if (prm.ions)
+      ion_component[fields.component("ions")] = true;
+
+    std::vector<std::vector<bool>> masks;
+    layer_fe_index.assign(n_layers, 0);
+    for (unsigned l = 0; l < n_layers; ++l)
+      {
+        std::vector<bool> lives(n_components, false);
+        lives[fields.component("potential")] = true;
+        for (unsigned c = 0; c < n_components; ++c)
+          if (polarization_component[c])
+            {
+              const unsigned d = c - fields.component("polarization");
+              lives[c]         = layer_has_polarization[l] &&
+                         ((d == dim - 1 && polarized_axes[l].find('z') != std::string::npos) ||
+                          (d == 0 && dim > 1 && polarized_axes[l].find('x') != std::string::npos));
+            }
+          else if (carrier_component_[c])
+            lives[c] = layer_has_carriers[l];
+          else if (ion_component[c])
+            lives[c] = layer_has_ions[l];
+        const auto known = std::find(masks.begin(), masks.end(), lives);
+        layer_fe_index[l] = known - masks.begin();
+        if (known == masks.end())
+          masks.push_back(lives);
+      }
+
+    const FE_Q<dim>       q(prm.degree);
+    const FE_Nothing<dim> nothing;
+    fe_collection     = hp::FECollection<dim>();
+    q_collection      = hp::QCollection<dim>();
+    face_q_collection = hp::QCollection<dim - 1>();
+    for (const std::vector<bool> &lives : masks)
+      {
+        std::vector<const FiniteElement<dim> *> elements;
+        for (const bool here : lives)
+          elements.push_back(here ? static_cast<const FiniteElement<dim> *>(&q) : &nothing);
+        fe_collection.push_back(FESystem<dim>(elements, std::vector<unsigned>(elements.size(), 1)));
+        q_collection.push_back(QGauss<dim>(prm.degree + 1));
+        face_q_collection.push_back(QGauss<dim - 1>(prm.degree + 1));
+      }
 
     layer_landau.clear();
-    for (unsigned l = 0; l < stack->n_layers(); ++l)
+    for (unsigned l = 0; l < n_layers; ++l)
       {
         const Material &m = layer_material(l);
         layer_landau.push_back(
@@ -291,30 +352,9 @@ namespace FerroStack
             LandauEnergy::of(m, prm.temperature).scaled(Constants::eps0, scale.polarization) :
             LandauEnergy());
       }
-    // Which layers carry P and carrier unknowns (the modules' regions).
-    const std::vector<std::string> axis_names = axes;
-    layer_has_polarization.assign(stack->n_layers(), false);
-    layer_has_carriers.assign(stack->n_layers(), false);
-    for (unsigned l = 0; l < stack->n_layers(); ++l)
-      {
-        const Material &m = layer_material(l);
-        const auto      a = std::find(axis_names.begin(), axis_names.end(), m.polarization_axes);
-        layer_has_polarization[l] =
-          dynamic_polarization() && m.is_ferroelectric() && a != axis_names.end() && a != axis_names.begin();
-        layer_has_carriers[l] = carriers() && m.is_semiconducting();
-      }
-    if (!dynamic_polarization() && !carriers())
-      return;
-    const unsigned n_axes = dynamic_polarization() ? 4 : 1;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
-        {
-          const Material &m = layer_material(cell->material_id());
-          const auto      a = std::find(axes.begin(), axes.end(), m.polarization_axes);
-          const unsigned  axis_index =
-            dynamic_polarization() && m.is_ferroelectric() && a != axes.end() ? a - axes.begin() : 0;
-          cell->set_active_fe_index(axis_index + (carriers() && m.is_semiconducting() ? n_axes : 0));
-        }
+        cell->set_active_fe_index(layer_fe_index[cell->material_id()]);
   }
 
   template <int dim>
@@ -499,6 +539,20 @@ namespace FerroStack
         const Layer &layer       = stack->layer(l);
         carrier_module.net_doping[l] = (layer.donors - layer.acceptors) * 1e6 / scale.density;
       }
+    // Mobile ions: one species per ionic layer; they start uniform at the
+    // potential the other modules start from (the neutral potential in a
+    // semiconductor, 0 elsewhere).
+    ion_module.layers.assign(n_layers, IonSpecies());
+    ion_module.initial_potential.assign(n_layers, 0.);
+    ion_module.time_scale   = scale.time;
+    ion_module.density_unit = scale.density;
+    for (unsigned l = 0; l < n_layers; ++l)
+      if (layer_has_ions[l])
+        {
+          ion_module.layers[l] = IonSpecies::of(layer_material(l), scale);
+          if (carrier_module.active[l])
+            ion_module.initial_potential[l] = layer_semiconductor[l].neutral_potential(carrier_module.net_doping[l]);
+        }
     if (manufactured.carrier_source)
       carrier_module.manufactured_generation = [this](const Point<dim> &x, const unsigned c) {
         return manufactured.carrier_source->value(x, c);
@@ -743,6 +797,34 @@ namespace FerroStack
   }
 
   template <int dim>
+  double
+  Simulator<dim>::ion_density(const unsigned layer, const Vector<double> &values) const
+  {
+    return layer_has_ions[layer] ? ion_module.density(point_state(layer, values, {})) : 0.;
+  }
+
+  template <int dim>
+  double
+  Simulator<dim>::ion_number(const unsigned layer) const
+  {
+    hp::FEValues<dim>           hp_values(fe_collection, q_collection, update_values | update_JxW_values);
+    double                      sum = 0;
+    std::vector<Vector<double>> values;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->material_id() == layer)
+        {
+          hp_values.reinit(cell);
+          const FEValues<dim> &fe_values = hp_values.get_present_fe_values();
+          values.resize(fe_values.n_quadrature_points, Vector<double>(fe_collection.n_components()));
+          fe_values.get_function_values(locally_relevant_solution, values);
+          for (const unsigned q : fe_values.quadrature_point_indices())
+            sum += ion_density(layer, values[q]) * fe_values.JxW(q);
+        }
+    // Lengths are in nm: [m^-3 nm^dim] -> cm^-2 (1D), cm^-1 (2D), 1 (3D).
+    return Utilities::MPI::sum(sum, comm) * std::pow(1e-9, int(dim)) * std::pow(1e-2, 3 - int(dim));
+  }
+
+  template <int dim>
   std::array<double, 2>
   Simulator<dim>::manufactured_errors() const
   {
@@ -894,6 +976,8 @@ namespace FerroStack
     if (carriers())
       out << ", electrons " << per_component[carrier_component()] << ", holes "
           << per_component[carrier_component() + 1];
+    if (ions())
+      out << ", ions " << per_component[fields.component("ions")];
     out << "\n";
     out << "Contacts:\n";
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
@@ -941,6 +1025,10 @@ namespace FerroStack
           columns.push_back("P_" + stack->layer(l).name + "_x[uC/cm^2]");
           columns.push_back("P_" + stack->layer(l).name + "_z[uC/cm^2]");
         }
+    for (unsigned l = 0; l < stack->n_layers(); ++l)
+      if (layer_has_ions[l])
+        columns.push_back("N_" + stack->layer(l).name + "_ions[" + (dim == 1 ? "cm^-2" : dim == 2 ? "cm^-1" : "1") +
+                          "]");
     if (dynamic_polarization())
       columns.push_back(std::string("F_total[") + (dim == 1 ? "J/m^2" : dim == 2 ? "J/m" : "J") + "]");
 
@@ -989,7 +1077,8 @@ namespace FerroStack
                 " s, " + std::to_string(restart_state->terminal_rows) + " rows of terminals.csv)\n");
     for (const std::string &field : prm.output_fields)
       if (field != "potential" && field != "electric field" && field != "polarization" && field != "material" &&
-          !(carriers() && (field == "electrons" || field == "holes" || field == "current density")))
+          !(carriers() && (field == "electrons" || field == "holes" || field == "current density")) &&
+          !(ions() && field == "ions"))
         log.print("Note: Output/Fields asks for '" + field +
                   "', which this run does not compute (its physics is off); it is not written.\n");
 
@@ -1040,6 +1129,9 @@ namespace FerroStack
       if (layer_material(l).is_ferroelectric())
         for (const double P : average_polarization(l))
           row.push_back(P * 100.); // C/m^2 -> uC/cm^2
+    for (unsigned l = 0; l < stack->n_layers(); ++l)
+      if (layer_has_ions[l])
+        row.push_back(ion_number(l));
     if (dynamic_polarization())
       row.push_back(free_energy());
     for (const double v : row)

@@ -22,6 +22,7 @@
 #include <physics/transport/carrier_module.h>
 #include <physics/ferroelectric/initial_polarization.h>
 #include <physics/ferroelectric/landau.h>
+#include <physics/ions/ion_module.h>
 #include <physics/transport/semiconductor_model.h>
 #include <solvers/checkpoint.h>
 #include <solvers/parameters.h>
@@ -150,6 +151,29 @@ namespace FerroStack
     carriers() const
     {
       return prm.carriers;
+    }
+
+    /// Whether mobile ions are solved (Physics/Ions).
+    bool
+    ions() const
+    {
+      return prm.ions;
+    }
+
+    /// The number of mobile ions in layer @p layer (cm^-2 in 1D, cm^-1 in
+    /// 2D, a count in 3D: deck-spec's N_<layer>_ions), by the quadrature of
+    /// the assembly, whose ion rows conserve exactly this sum.
+    double
+    ion_number(const unsigned layer) const;
+
+    /// The mobile-ion density [m^-3] at a quadrature point's values.
+    double
+    ion_density(const unsigned layer, const dealii::Vector<double> &values) const;
+
+    bool
+    layer_has_mobile_ions(const unsigned layer) const
+    {
+      return layer_has_ions.at(layer);
     }
 
     /// The first of the two quasi-Fermi components (phi_n, then phi_p).
@@ -359,9 +383,12 @@ namespace FerroStack
     FerroelectricModule<dim>              ferroelectric_module;
     CarrierModule<dim>                    carrier_module;
     ContactModule<dim>                    contact_module;
+    IonModule<dim>                        ion_module;
     std::vector<const PhysicsModule<dim> *> modules;
     /// Per layer: whether P (TDGL) and carriers are unknowns there.
-    std::vector<bool> layer_has_polarization, layer_has_carriers;
+    std::vector<bool> layer_has_polarization, layer_has_carriers, layer_has_ions;
+    /// The element of fe_collection that each layer's cells use.
+    std::vector<unsigned> layer_fe_index;
     std::vector<double>                field_counts;
     /// Carrier statistics per layer (Physics/Carriers).
     std::vector<SemiconductorModel> layer_semiconductor;
@@ -460,6 +487,8 @@ namespace FerroStack
     has_polarization(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell) const;
     bool
     has_carriers(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell) const;
+    bool
+    has_ions(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell) const;
 
     /// The components contact @p k fixes: phi, and phi_n, phi_p at ohmic
     /// contacts on semiconductors.

@@ -81,6 +81,9 @@ namespace FerroStack
           const unsigned            n_q       = fe_values.n_quadrature_points;
           const bool                has_P     = has_polarization(cell);
           const bool                has_nc    = has_carriers(cell);
+          // The modules that need the last accepted states (densities of
+          // the carriers and ions at the BDF history).
+          const bool with_states = (has_nc || has_ions(cell)) && transient;
 
           if (cell_residual.size() != n)
             {
@@ -101,7 +104,7 @@ namespace FerroStack
                                                          local_values.begin());
           if (has_P)
             time_history.extract_subvector_to(dof_indices.begin(), dof_indices.end(), local_history.begin());
-          if (has_nc && transient)
+          if (with_states)
             for (unsigned s = 0; s < 2; ++s)
               history_states[s].extract_subvector_to(dof_indices.begin(),
                                                      dof_indices.end(),
@@ -150,7 +153,7 @@ namespace FerroStack
                 state.gradient[c] += local_values[j] * grad;
                 if (has_P)
                   state.history[c] += local_history[j] * shape;
-                if (has_nc && transient)
+                if (with_states)
                   for (unsigned s = 0; s < 2; ++s)
                     state.old_value[s][c] += local_states[s][j] * shape;
                 if (reference != nullptr)
@@ -275,7 +278,7 @@ namespace FerroStack
   {
     r *= -1.;
     du = 0;
-    if (!dynamic_polarization() && !carriers())
+    if (!dynamic_polarization() && !carriers() && !ions())
       {
         // Poisson alone: symmetric positive definite, CG with BoomerAMG.
         SolverControl           control(std::max<unsigned>(1000, dof_handler.n_dofs()),
@@ -544,7 +547,7 @@ namespace FerroStack
             // cuts the step (and reports it if that does not help).
             return false;
           }
-        if (carriers())
+        if (carriers() || ions())
           damp_potential_update(newton_update);
         constraints.distribute(newton_update);
         stats.solve_seconds += timer.wall_time();
@@ -568,7 +571,7 @@ namespace FerroStack
             new_norm  = newton_merit();
             decreased = std::isfinite(new_norm) && new_norm < (1 - 1e-4 * step) * norm;
           }
-        if (!decreased && carriers() && newton_update.linfty_norm() > 0.1)
+        if (!decreased && (carriers() || ions()) && newton_update.linfty_norm() > 0.1)
           {
             // Far from the solution (damped updates of more than 0.1 kT/q),
             // the residual norm is a poor merit function for exponential

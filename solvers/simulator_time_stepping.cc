@@ -35,7 +35,7 @@ namespace FerroStack
     const unsigned many = std::max(200u, prm.newton_max_iterations);
     if (carriers() && !advance(0, hold, stats, many, true))
       throw SolverError("the initial equilibrium solve (t = 0, nonlinear Poisson) did not converge");
-    if (!advance(0, hold, stats, carriers() ? many : 0))
+    if (!advance(0, hold, stats, carriers() || ions() ? many : 0))
       throw SolverError("the initial solve (t = 0) did not converge");
   }
 
@@ -45,7 +45,7 @@ namespace FerroStack
   {
     // Electrostatics alone has no state to integrate: every mode is a
     // sequence of steady solves.
-    if (!dynamic_polarization() && !carriers())
+    if (!dynamic_polarization() && !carriers() && !ions())
       return true;
     return prm.time_mode == Parameters::TimeMode::quasi_static;
   }
@@ -147,8 +147,11 @@ namespace FerroStack
       const double count = Utilities::MPI::sum(double(dofs.n_elements()), comm);
       return std::sqrt(total / std::max(count, 1.));
     };
-    const auto error_norm = [&](const PETScWrappers::MPI::Vector &v) {
-      return std::max(rms_of(v, polarization_dofs) / P_scale, rms_of(v, carrier_dofs) / qf_scale);
+    // The ions' electrochemical potential in kT: an error of 1e-3 is a
+    // relative error of 1e-3 in a dilute ion density.
+    const IndexSet ion_dofs = ions() ? this->fields.owned_dofs(this->fields.index("ions")) : IndexSet(dof_handler.n_dofs());
+    const auto     error_norm = [&](const PETScWrappers::MPI::Vector &v) {
+      return std::max({rms_of(v, polarization_dofs) / P_scale, rms_of(v, carrier_dofs) / qf_scale, rms_of(v, ion_dofs)});
     };
 
     TerminalResiduals   terminal = terminal_residuals();

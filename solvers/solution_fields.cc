@@ -75,6 +75,8 @@ namespace FerroStack
             for (unsigned d = 0; d < dim; ++d)
               computed[q][c++] = 100. * P[d]; // C/m^2 -> uC/cm^2
           }
+        if (simulator.ions() && wanted("ions"))
+          computed[q][c++] = 1e-6 * simulator.ion_density(cell->material_id(), values[q]); // m^-3 -> cm^-3
         if (!simulator.carriers())
           continue;
         const auto np = simulator.carrier_densities(cell->material_id(), values[q]);
@@ -105,6 +107,8 @@ namespace FerroStack
     if (wanted("polarization"))
       for (unsigned d = 0; d < dim; ++d)
         names.push_back("polarization [uC/cm^2]");
+    if (simulator.ions() && wanted("ions"))
+      names.push_back("ions [cm^-3]");
     if (simulator.carriers())
       {
         if (wanted("electrons"))
@@ -133,6 +137,8 @@ namespace FerroStack
     for (const char *field : {"electric field", "polarization"})
       if (wanted(field))
         vector();
+    if (simulator.ions() && wanted("ions"))
+      kinds.push_back(DataComponentInterpretation::component_is_scalar);
     if (simulator.carriers())
       {
         for (const char *field : {"electrons", "holes"})

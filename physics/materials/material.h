@@ -44,6 +44,8 @@ namespace FerroStack
 
     /// Ferroelectric axes: "z", "x" or "xz"; empty for non-ferroelectrics.
     std::string polarization_axes;
+    /// Kinetics of the mobile-ion flux: "activity" or "site-blocking".
+    std::string ion_flux = "activity";
 
     std::optional<double>
     get(const std::string &key) const;

@@ -58,6 +58,13 @@ namespace FerroStack
                         Patterns::Selection("none|z|x|xz"),
                         "Axes along which a ferroelectric polarizes: z (out of "
                         "plane), x (in plane) or xz (both).");
+      prm.declare_entry("Ion flux",
+                        value_or("Ion flux", "activity"),
+                        Patterns::Selection("activity|site-blocking"),
+                        "Kinetics of the size-limited ion flux (PHYSICS.md): activity, "
+                        "J = -(D/kT) c grad mu (ChargeTransport.jl, Driftfusion, IonMonger's "
+                        "'Diffusion'), or site-blocking, J = -(D/kT) c (1 - c/c_max) grad mu "
+                        "(IonMonger's 'Drift'); the same equilibrium, other kinetics.");
       prm.declare_entry("Source",
                         value_or("Source", ""),
                         Patterns::Anything(),
@@ -73,7 +80,7 @@ namespace FerroStack
     read_material_keys(ParameterHandler &prm)
     {
       std::map<std::string, std::string> values;
-      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Source"})
+      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Ion flux", "Source"})
         values[key] = prm.get(key);
       for (const MaterialKey &key : numeric_material_keys())
         values[key.name] = prm.get(key.name);
@@ -171,6 +178,7 @@ namespace FerroStack
           throw DeckError(deck.location("Materials/" + name + "/Polarization axes").describe() +
                           ": Materials/" + name + "/Polarization axes: a ferroelectric needs z, x or xz");
 
+        material.ion_flux = values.at("Ion flux");
         for (const MaterialKey &key : numeric_material_keys())
           {
             double value;

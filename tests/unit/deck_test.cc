@@ -142,8 +142,16 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
      good_with("set Value = -1", "set Value = 1, 1"),
      {":16:", "Initial polarization/Value", "1 number"}},
     {"not_implemented_physics",
-     good_deck + "subsection Physics\n  set Ions = true\nend\n",
-     {":24:", "Physics/Ions", "not implemented"}},
+     good_deck + "subsection Physics\n  set Optical = true\nend\n",
+     {":24:", "Physics/Optical", "not implemented"}},
+    {"ion_site_density_below_density",
+     good_with("    set Permittivity = 9", "    set Permittivity = 9\n    set Ion max density = 1e18") +
+       "subsection Physics\n  set Ions = true\nend\n",
+     {":21:", "Materials/CIPS/Ion max density", "site density above the mean density"}},
+    {"ions_without_ionic_layer",
+     good_with("    set Permittivity = 9", "    set Permittivity = 9\n    set Ion density = 0") +
+       "subsection Physics\n  set Ions = true\nend\n",
+     {":25:", "Physics/Ions", "no layer"}},
     {"metal_layer", good_with("ox: SiO2: 10", "ox: Au: 10"), {":3:", "metals are contacts"}},
     {"bad_polarization_boundary",
      good_deck + "subsection Physics\n  set Polarization boundary at = fe.top: pinned\nend\n",

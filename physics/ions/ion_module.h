@@ -1,0 +1,147 @@
+#ifndef ferrostack_physics_ions_ion_module_h
+#define ferrostack_physics_ions_ion_module_h
+
+#include <physics/field_registry.h>
+#include <physics/ions/ion_species.h>
+#include <physics/physics_module.h>
+
+#include <cmath>
+#include <vector>
+
+namespace FerroStack
+{
+  /**
+   * Size-limited Nernst-Planck transport of one mobile ion species per
+   * ionic layer (PHYSICS.md, "Mobile ions"), in the electrochemical
+   * potential eta = mu / kT (IonSpecies), time in Scaling::time:
+   *
+   *   R_eta = D k(c) grad eta . grad v + (dc/dt) v,
+   *
+   * the weak form of dc/dt + div J = 0 with J = -D k(c) grad eta and zero
+   * flux through every face of the layer (the natural condition: inert,
+   * blocking electrodes and interfaces). The test function v = 1 on the
+   * layer makes the sum of its rows d/dt of the ion number, so the number
+   * is conserved to the Newton tolerance by the discretization itself.
+   *
+   * The ions' charge against a fixed background of the same mean density,
+   * q z (c - c0), enters Poisson's row (the layer is neutral when the ions
+   * are uniform): this is the ion-polarization coupling through charge, the
+   * ions screening the bound charge and the depolarization field.
+   *
+   * The initial solve (TimeCoefficients::Mode::hold) holds the ions at
+   * their uniform density, c = c0, while the potential settles.
+   */
+  template <int dim>
+  class IonModule : public PhysicsModule<dim>
+  {
+  public:
+    std::vector<IonSpecies> layers; ///< inactive where no mobile ions live
+    std::vector<double>     initial_potential; ///< phi where the ions start (scaled), per layer
+    double                  time_scale   = 1; ///< Scaling::time [s]
+    double                  density_unit = 1; ///< Scaling::density [m^-3]
+    unsigned                phi = 0, eta = 1; ///< components (from the registry)
+
+    std::string
+    name() const override
+    {
+      return "ions";
+    }
+
+    void
+    declare_fields(FieldRegistry<dim> &registry) const override
+    {
+      registry.declare("ions", 1, "kT (ionic electrochemical potential)");
+    }
+
+    bool
+    active_on(const unsigned layer) const override
+    {
+      return layers[layer].active;
+    }
+
+    /// eta of the uniform start c = c0 at the layer's initial potential (the
+    /// initial solve then holds c = c0 while phi moves).
+    std::optional<double>
+    initial_value(const dealii::Point<dim> &, const unsigned layer, const unsigned c) const override
+    {
+      if (!layers[layer].active || c != eta)
+        return std::nullopt;
+      const IonSpecies &s = layers[layer];
+      return s.electrochemical_potential(s.density, initial_potential[layer]);
+    }
+
+    /// The ion density [m^-3] at a point (zero where no ions live).
+    double
+    density(const PointState<dim> &s) const
+    {
+      const IonSpecies &m = layers[s.layer];
+      if (!m.active)
+        return 0;
+      return m.occupation(s.value[phi], s.value[eta]).c * density_unit;
+    }
+
+    void
+    cell_terms(const PointState<dim> &s, const TimeCoefficients &time, PointTerms<dim> &t) const override
+    {
+      const IonSpecies &m   = layers[s.layer];
+      const double      z   = m.charge;
+      const auto        occ = m.occupation(s.value[phi], s.value[eta]);
+      // dc/deta = dc/dx, dc/dphi = -z dc/dx.
+      const double c = occ.c, s_c = occ.dcdx;
+
+      // Space charge in Poisson's row: -rho / q = -z (c - c0).
+      t.value[phi] -= z * (c - m.density);
+      t.value_size[phi] += std::abs(z) * (c + m.density);
+      t.dvalue_du[phi][phi] += z * z * s_c;
+      t.dvalue_du[phi][eta] -= z * s_c;
+      t.couple(phi, eta);
+      t.couple(eta, phi);
+      t.couple(eta, eta);
+
+      if (time.mode == TimeCoefficients::Mode::hold)
+        {
+          // The start: c = c0 (the row in units of the density).
+          t.value[eta] += c - m.density;
+          t.value_size[eta] += c + m.density;
+          t.dvalue_du[eta][eta] += s_c;
+          t.dvalue_du[eta][phi] -= z * s_c;
+          return;
+        }
+
+      // Storage (BDF): dc/dt = (a0 c + a1 c_1 + a2 c_2) / dt.
+      if (time.mode == TimeCoefficients::Mode::bdf)
+        {
+          const double dt      = time.dt / time_scale;
+          double       dc_dt   = time.a0 * c;
+          double       storage = std::abs(dc_dt);
+          const double a[2]    = {time.a1, time.a2};
+          for (unsigned k = 0; k < 2; ++k)
+            if (a[k] != 0)
+              {
+                const double old = a[k] * m.occupation(s.old_value[k][phi], s.old_value[k][eta]).c;
+                dc_dt += old;
+                storage += std::abs(old);
+              }
+          t.value[eta] += dc_dt / dt;
+          t.value_size[eta] += storage / dt;
+          t.dvalue_du[eta][eta] += time.a0 / dt * s_c;
+          t.dvalue_du[eta][phi] -= z * time.a0 / dt * s_c;
+        }
+
+      // Flux: D k(c) grad eta . grad v; dk/deta = k'(c) dc/dx, dk/dphi = -z k'(c) dc/dx.
+      const auto [k, dk_dc]          = m.mobility_factor(c);
+      const double                D = m.diffusivity;
+      const dealii::Tensor<1, dim> &grad = s.gradient[eta];
+      for (unsigned d = 0; d < dim; ++d)
+        {
+          t.flux[eta][d] += D * (k + m.floor) * grad[d];
+          t.flux_size[eta][d] += std::abs(D * (k + m.floor) * grad[d]);
+          t.dflux_du[eta][eta][d] += D * dk_dc * s_c * grad[d];
+          t.dflux_du[eta][phi][d] -= z * D * dk_dc * s_c * grad[d];
+          t.dflux_dgrad[eta][eta][d][d] += D * (k + m.floor);
+        }
+    }
+  };
+} // namespace FerroStack
+
+#endif

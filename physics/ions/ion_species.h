@@ -1,0 +1,106 @@
+#ifndef ferrostack_physics_ions_ion_species_h
+#define ferrostack_physics_ions_ion_species_h
+
+#include <base/units.h>
+#include <physics/materials/material.h>
+
+#include <cmath>
+
+namespace FerroStack
+{
+  /**
+   * One mobile ion species in one layer, scaled (densities in
+   * Scaling::density, the diffusivity in mobility V_T, so that time runs in
+   * Scaling::time like the carriers'), and its lattice-gas statistics
+   * (PHYSICS.md, "Mobile ions"; Bikerman, or Fermi-Dirac of order -1):
+   *
+   *   c = c_max / (1 + exp(z phi - eta)),   eta = mu / kT,
+   *
+   * the inverse of mu = kT ln(c / (c_max - c)) + z q phi. The unknown is the
+   * electrochemical potential eta (like the carriers' quasi-Fermi
+   * potentials), so that 0 < c < c_max holds for every iterate by
+   * construction, and the flux is the mobility times c times grad eta,
+   *
+   *   J = -D k(c) grad eta,  k = c (activity) or c (1 - c/c_max) (site blocking),
+   *
+   * which is exactly J = -D (grad c + z c grad phi + c grad c / (c_max - c))
+   * for the activity form: no exponential fitting is needed, as the
+   * Peclet-number trouble of the density form lives in grad c, which this
+   * form never differentiates (the same reason the carriers use
+   * quasi-Fermi potentials).
+   */
+  struct IonSpecies
+  {
+    bool   active        = false;
+    double charge        = 0; ///< z [e]
+    double density       = 0; ///< mean density c0 (of the fixed background too), scaled
+    double max_density   = 0; ///< site density c_max, scaled
+    double diffusivity   = 0; ///< D / (mobility V_T)
+    bool   site_blocking = false;
+    /// A density added to k in the flux coefficient only (relative 1e-12 of
+    /// c0): the rows of a fully depleted region keep a conductance. It
+    /// changes no equilibrium (zero flux is still grad eta = 0) and no
+    /// conservation (the flux stays a flux), only depleted kinetics.
+    double floor = 0;
+
+    /// The species of material @p m at temperature scale.temperature
+    /// (parameters.cc checks the keys first).
+    static IonSpecies
+    of(const Material &m, const Scaling &scale)
+    {
+      IonSpecies s;
+      s.active      = true;
+      s.charge      = m.require("Ion charge", "mobile ions");
+      s.density     = m.require("Ion density", "mobile ions") * 1e6 / scale.density;
+      s.max_density = m.require("Ion max density", "mobile ions") * 1e6 / scale.density;
+      double D      = 0; // [cm^2/s]
+      if (const auto given = m.get("Ion diffusivity"))
+        D = *given;
+      else
+        D = m.require("Ion diffusivity prefactor", "mobile ions") *
+            std::exp(-m.require("Ion activation energy", "mobile ions") / scale.potential);
+      s.diffusivity   = D * 1e-4 / (scale.mobility * scale.potential);
+      s.site_blocking = m.ion_flux == "site-blocking";
+      s.floor         = 1e-12 * s.density;
+      return s;
+    }
+
+    /// The density and its derivative along x = eta - z phi, dc/dx =
+    /// c (1 - c/c_max), both without cancellation at either end.
+    struct Occupation
+    {
+      double c    = 0;
+      double dcdx = 0;
+    };
+
+    Occupation
+    occupation(const double phi, const double eta) const
+    {
+      const double x = eta - charge * phi;
+      // sigma(x) = 1 / (1 + e^-x) and 1 - sigma(x) = sigma(-x), each from the
+      // exponential that cannot overflow.
+      const double e     = std::exp(-std::abs(x));
+      const double sigma = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+      const double rest  = x >= 0 ? e / (1 + e) : 1 / (1 + e);
+      return {max_density * sigma, max_density * sigma * rest};
+    }
+
+    /// eta of density @p c at potential @p phi.
+    double
+    electrochemical_potential(const double c, const double phi) const
+    {
+      return std::log(c / (max_density - c)) + charge * phi;
+    }
+
+    /// The flux coefficient k(c) and dk/dc.
+    std::pair<double, double>
+    mobility_factor(const double c) const
+    {
+      if (site_blocking)
+        return {c * (1 - c / max_density), 1 - 2 * c / max_density};
+      return {c, 1.};
+    }
+  };
+} // namespace FerroStack
+
+#endif

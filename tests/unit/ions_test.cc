@@ -1,0 +1,277 @@
+// Mobile ions (physics/ions/): size-limited Nernst-Planck transport in a
+// blocking cell, checked against the analytic linear (Debye) and nonlinear
+// (Bikerman) double layers, the equivalent-circuit relaxation time, and the
+// conservation of the ion number.
+
+#include <gtest/gtest.h>
+
+#include "test_utilities.h"
+
+#include <cmath>
+#include <sstream>
+
+using namespace FerroStack;
+
+namespace
+{
+  constexpr double eps0 = Constants::eps0, q = Constants::q, k_B = Constants::k_B;
+
+  /// A 1D blocking cell: L nm of an ionic insulator (one positive species,
+  /// c0 on a fixed background, site density c_max) between two Au
+  /// electrodes; the bottom electrode gets @p bias.
+  struct BlockingCell
+  {
+    double      L = 100, eps = 8, c0 = 1e19, c_max = 4.8e21, D = 1e-11; // nm, 1, cm^-3, cm^2/s
+    unsigned    cells = 1000;
+    std::string bias  = "PWL(0 0, 1e-6 1e-3)";
+    std::string flux  = "activity";
+    double      end_time = 2, max_step = 0.1, tolerance = 1e-5;
+
+    std::string
+    deck() const
+    {
+      std::ostringstream d;
+      d.precision(12);
+      d << "subsection Stack\n  set Layers = cell: CIPS: " << L << ": " << cells << "\nend\n"
+        << "subsection Contacts\n  set List = bottom: bottom: metal(Au), top: top: metal(Au)\nend\n"
+        << "subsection Bias\n  set bottom = " << bias << "\nend\n"
+        << "subsection Physics\n  set Polarization = off\n  set Ions = true\nend\n"
+        << "subsection Materials\n  subsection CIPS\n    set Permittivity = " << eps
+        << "\n    set Ion charge = 1\n    set Ion density = " << c0 << "\n    set Ion max density = " << c_max
+        << "\n    set Ion diffusivity = " << D << "\n    set Ion flux = " << flux << "\n  end\nend\n"
+        << "subsection Time\n  set End time = " << end_time << "\n  set Initial step = 1e-8\n  set Max step = "
+        << max_step << "\n  set Tolerance = " << tolerance << "\nend\n"
+        << "subsection Output\n  set Fields =\nend\n";
+      return d.str();
+    }
+
+    /// The Debye length [m] of the lattice gas, linearized about c0:
+    /// dc/dphi = -z c0 (1 - c0/c_max) q/kT.
+    double
+    debye_length(const double T = 300) const
+    {
+      return std::sqrt(eps0 * eps * k_B * T / (q * q * c0 * 1e6 * (1 - c0 / c_max)));
+    }
+  };
+
+  /// Bikerman's first integral for one mobile species on its fixed
+  /// background: the electrode charge [C/m^2] at a potential psi [V] of the
+  /// electrode over the neutral bulk, (eps/2) E^2 = -int rho dphi with
+  /// rho = q z (c - c0), c = c_max / (1 + a e^(z psi/kT)), a = c_max/c0 - 1:
+  ///   (eps/2) E^2 = kT [c0 U - c_max (U - ln((1 + a e^U) / (1 + a)))],
+  /// U = z psi / kT.
+  double
+  bikerman_charge(const BlockingCell &cell, const double psi, const double T = 300)
+  {
+    const double V_T = k_B * T / q, U = psi / V_T, c0 = cell.c0 * 1e6, c_max = cell.c_max * 1e6;
+    const double a = c_max / c0 - 1;
+    // ln((1 + a e^U)/(1 + a)) without overflow for large U.
+    const double log_term =
+      U > 0 ? U + std::log(a + std::exp(-U)) - std::log(1 + a) : std::log1p(a * std::exp(U)) - std::log(1 + a);
+    const double F = c0 * U - c_max * (U - log_term);
+    return (psi >= 0 ? 1 : -1) * std::sqrt(2 * eps0 * cell.eps * k_B * T * std::max(F, 0.));
+  }
+
+  /// The spread (max - min) of the ions' electrochemical potential eta =
+  /// ln(c / (c_max - c)) + z q phi / kT over the nodes, and the largest
+  /// density over the site density c_max, on every rank.
+  template <int dim>
+  std::pair<double, double>
+  electrochemical_spread(const Simulator<dim> &simulator, const BlockingCell &cell)
+  {
+    const auto &fields = simulator.field_registry();
+    const auto &u      = simulator.ghosted_solution();
+    double      lo = 1e300, hi = -1e300, c_over_max = 0;
+    const auto  eta = fields.component("ions");
+    for (const auto i : fields.owned_dofs(fields.index("ions")))
+      {
+        lo = std::min(lo, u[i]);
+        hi = std::max(hi, u[i]);
+      }
+    // The density at the quadrature points of every cell.
+    dealii::hp::FEValues<dim>   values(simulator.dofs().get_fe_collection(),
+                                     simulator.quadrature(),
+                                     dealii::update_values);
+    std::vector<dealii::Vector<double>> v;
+    for (const auto &c : simulator.dofs().active_cell_iterators())
+      if (c->is_locally_owned())
+        {
+          values.reinit(c);
+          const auto &fe_values = values.get_present_fe_values();
+          v.resize(fe_values.n_quadrature_points, dealii::Vector<double>(fields.n_components()));
+          fe_values.get_function_values(u, v);
+          for (const auto &point : v)
+            c_over_max = std::max(c_over_max, simulator.ion_density(c->material_id(), point) / (cell.c_max * 1e6));
+        }
+    (void)eta;
+    lo         = dealii::Utilities::MPI::min(lo, MPI_COMM_WORLD);
+    hi         = dealii::Utilities::MPI::max(hi, MPI_COMM_WORLD);
+    c_over_max = dealii::Utilities::MPI::max(c_over_max, MPI_COMM_WORLD);
+    return {hi - lo, c_over_max};
+  }
+} // namespace
+
+// Linear response (1 mV << kT/q) of a thick blocking cell: the ions screen
+// each electrode within the Debye length, phi - V/2 = (V/2) sinh((L/2 - x)/
+// lambda) / sinh(L / (2 lambda)) (the constant V/2 from the conservation of
+// the ions), so the electrode charge is Q = eps0 eps V coth(L/(2 lambda)) /
+// (2 lambda), 47 times the geometric eps0 eps V / L here. The Q1 error
+// of the charge (read from the residual) falls as h^2.
+TEST(Ions, BlockingCellScreensWithTheDebyeLength)
+{
+  BlockingCell cell;
+  const double lambda = cell.debye_length(), V = 1e-3;
+  const double exact  = eps0 * cell.eps * V / (2 * lambda) / std::tanh(cell.L * 1e-9 / (2 * lambda));
+  std::vector<double> errors;
+  for (const unsigned cells : {250u, 500u, 1000u})
+    {
+      cell.cells = cells;
+      Testing::DeckRun<1> run("ions_debye_" + std::to_string(cells), cell.deck());
+      const auto          t = run.run();
+      // Equilibrium: zero ion flux is a uniform electrochemical potential.
+      EXPECT_LT(electrochemical_spread(run.simulator, cell).first, 1e-6);
+      const double Q = t["Q_bottom"].back();
+      errors.push_back(std::abs(Q - exact) / exact);
+      // Kirchhoff and charge neutrality of the cell: the ions only move
+      // (the imbalance is the ion-number error, 1e-10 of q c0 L).
+      EXPECT_NEAR(t["Q_top"].back(), -Q, 1e-10 * q * cell.c0 * 1e6 * cell.L * 1e-9);
+      // The ion number (cm^-2) is conserved to the Newton tolerance.
+      const auto &N = t["N_cell_ions"];
+      for (const double n : N)
+        EXPECT_NEAR(n, cell.c0 * cell.L * 1e-7, 1e-9 * cell.c0 * cell.L * 1e-7);
+    }
+  const double rate = std::log2(errors[1] / errors[2]);
+  std::cout << "  Debye screening: lambda = " << lambda * 1e9 << " nm, Q error " << errors[0] << ", "
+            << errors[1] << ", " << errors[2] << " (rate " << rate << ")\n";
+  EXPECT_LT(errors[2], 2e-3);
+  EXPECT_GT(rate, 1.7);
+}
+
+// The large-signal double layers: 1 V (39 kT/q) across the cell with
+// c_max = 10 c0, so that the accumulated side saturates at c_max (a
+// Bikerman layer) while the other is depleted (a Mott-Schottky layer). At
+// equilibrium (zero ion flux), the bulk in the middle is neutral and each
+// electrode's charge is Bikerman's first integral of its potential over the
+// bulk; the two charges cancel and the potentials differ by V. Both flux
+// forms (activity and site blocking) have this equilibrium, and c < c_max.
+TEST(Ions, LargeBiasDoubleLayersFollowBikerman)
+{
+  BlockingCell cell;
+  cell.c_max    = 1e20;
+  cell.bias      = "PWL(0 0, 1 1)";
+  cell.end_time  = 20;
+  cell.max_step  = 2;
+  cell.tolerance = 1e-3;
+  // psi_bottom - psi_top = V with Q(psi_bottom) + Q(psi_top) = 0.
+  double lo = 0, hi = 1;
+  for (int k = 0; k < 200; ++k)
+    {
+      const double mid = 0.5 * (lo + hi);
+      (bikerman_charge(cell, mid) + bikerman_charge(cell, mid - 1) < 0 ? lo : hi) = mid;
+    }
+  const double exact = bikerman_charge(cell, 0.5 * (lo + hi));
+  for (const std::string flux : {"activity", "site-blocking"})
+    {
+      cell.flux = flux;
+      Testing::DeckRun<1> run("ions_bikerman_" + flux, cell.deck());
+      const auto          t = run.run();
+      // Equilibrium in the steric regime: eta uniform, and the accumulated
+      // layer close to, but below, the site density.
+      const auto [spread, c_over_max] = electrochemical_spread(run.simulator, cell);
+      std::cout << "  eta spread " << spread << ", largest c / c_max " << c_over_max << "\n";
+      EXPECT_LT(spread, 1e-6);
+      EXPECT_GT(c_over_max, 0.9);
+      EXPECT_LT(c_over_max, 1.);
+      const double Q = t["Q_bottom"].back();
+      std::cout << "  Bikerman (" << flux << "): Q = " << Q << " C/m^2, analytic " << exact
+                << ", relative error " << (Q - exact) / exact << "\n";
+      EXPECT_NEAR(Q, exact, 5e-4 * std::abs(exact));
+      EXPECT_NEAR(t["N_cell_ions"].back(), cell.c0 * cell.L * 1e-7, 1e-9 * cell.c0 * cell.L * 1e-7);
+    }
+}
+
+// Kinetics: after a small voltage step the cell charges like its
+// equivalent circuit, the bulk resistance L lambda^2 / (eps D) in series
+// with the two double layers eps / lambda (Bazant, Thornton & Ajdari, PRE
+// 70, 021506 (2004)): Q(t) = Q_inf (1 - exp(-t / tau)), tau = lambda L /
+// (2 D) = 53 ms here, up to corrections of order lambda / L = 1 %. The slope
+// of ln(Q_inf - Q) between 2 and 5 tau gives the slowest mode.
+TEST(Ions, BlockingCellChargesWithItsRcTime)
+{
+  BlockingCell cell;
+  const double lambda = cell.debye_length();
+  const double tau    = lambda * cell.L * 1e-9 / (2 * cell.D * 1e-4);
+  cell.bias           = "PWL(0 0, 1e-7 1e-3)";
+  cell.end_time       = 20 * tau;
+  cell.max_step       = tau / 10;
+  const auto   t      = Testing::run_deck<1>("ions_rc", cell.deck());
+  const auto  &time = t["time"], &Q = t["Q_bottom"];
+  const double Q_inf = Q.back();
+  // Least-squares slope of ln(Q_inf - Q) over [2 tau, 5 tau].
+  double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0;
+  for (std::size_t i = 0; i < time.size(); ++i)
+    if (time[i] >= 2 * tau && time[i] <= 5 * tau)
+      {
+        const double y = std::log(Q_inf - Q[i]);
+        sx += time[i];
+        sy += y;
+        sxx += time[i] * time[i];
+        sxy += time[i] * y;
+        ++n;
+      }
+  ASSERT_GT(n, 5);
+  const double slope    = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  const double measured = -1 / slope;
+  std::cout << "  RC time: measured " << measured << " s, lambda L / (2 D) = " << tau << " s\n";
+  EXPECT_NEAR(measured, tau, 0.03 * tau);
+}
+
+// The Jacobian of the ion rows and their coupling to the potential (Poisson
+// space charge), in a ferroelectric semiconductor with carriers and TDGL
+// (alpha-In2Se3 with mobile Se vacancies, z = 2), for both flux forms,
+// against central differences, after a short biased transient.
+TEST(Ions, JacobianMatchesFiniteDifferences)
+{
+  for (const std::string flux : {"activity", "site-blocking"})
+    {
+      Testing::DeckRun<1> run("ions_jacobian_" + flux, R"(subsection Stack
+  set Layers = ox: hBN: 5: 10, ch: In2Se3: 20: 40
+  set Doping = ch: donors 1e17
+end
+subsection Contacts
+  set List = gate: bottom: metal(Pt), top: top: metal(Au)
+end
+subsection Bias
+  set gate = PWL(0 0, 1e-6 1)
+end
+subsection Physics
+  set Polarization = dynamic
+  set Carriers = true
+  set Ions = true
+end
+subsection Initial polarization
+  set Value = 0, 0.3
+end
+subsection Materials
+  subsection In2Se3
+    set Ion charge = 2
+    set Ion density = 1e18
+    set Ion max density = 1e19
+    set Ion diffusivity = 1e-4
+    set Ion flux = )" + flux + R"(
+  end
+end
+subsection Time
+  set End time = 1e-6
+  set Initial step = 1e-8
+end
+subsection Output
+  set Fields =
+end
+)");
+      run.run();
+      const double error = run.simulator.jacobian_check();
+      std::cout << "  Jacobian (" << flux << "): relative difference " << error << "\n";
+      EXPECT_LT(error, 1e-6);
+    }
+}
