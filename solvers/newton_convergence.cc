@@ -55,7 +55,7 @@ namespace FerroStack
                                const std::vector<double> &counts) const
   {
     for (unsigned f = 0; f < residual.l2.size(); ++f)
-      if (!(residual.l2[f] <= rtol * reference.l2[f] + atol * std::sqrt(counts[f])))
+      if (!(residual.l2[f] <= tolerance(f) * reference.l2[f] + atol * std::sqrt(counts[f])))
         return false;
     return true;
   }
@@ -69,7 +69,7 @@ namespace FerroStack
                                const double               update_relax) const
   {
     for (unsigned f = 0; f < residual.l2.size(); ++f)
-      if (!(residual.l2[f] <= rtol * reference.l2[f] + atol * std::sqrt(counts[f])) &&
+      if (!(residual.l2[f] <= tolerance(f) * reference.l2[f] + atol * std::sqrt(counts[f])) &&
           !(update.max[f] <= update_relax * stol * std::max(1., solution.max[f])))
         return false;
     return true;
@@ -83,7 +83,7 @@ namespace FerroStack
     double sum = 0;
     for (unsigned f = 0; f < residual.l2.size(); ++f)
       {
-        const double scaled = residual.l2[f] / (rtol * reference.l2[f] + atol * std::sqrt(counts[f]));
+        const double scaled = residual.l2[f] / (tolerance(f) * reference.l2[f] + atol * std::sqrt(counts[f]));
         sum += scaled * scaled;
       }
     return std::sqrt(sum);

@@ -5,6 +5,7 @@
 
 #include <base/text_utilities.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -98,9 +99,27 @@ namespace FerroStack
     std::string
     report(const FieldNorms &residual, const FieldNorms &reference) const;
 
+    /// A tighter relative tolerance for field @p f than the common one:
+    /// the rows of a conserved quantity (the ions, whose number the rows'
+    /// sum measures) converge to near their round-off, so that the
+    /// inexactness of Newton does not accumulate over 1e4 steps.
+    void
+    tighten(const unsigned f, const double rtol_f)
+    {
+      field_rtol.resize(names.size(), rtol);
+      field_rtol[f] = std::min(rtol, rtol_f);
+    }
+
   private:
     std::vector<std::string> names;
     double                   rtol, atol, stol;
+    std::vector<double>      field_rtol; ///< per field, if any was tightened
+
+    double
+    tolerance(const unsigned f) const
+    {
+      return field_rtol.empty() ? rtol : field_rtol[f];
+    }
   };
 
 } // namespace FerroStack

@@ -362,6 +362,13 @@ namespace FerroStack
                           "20",
                           Patterns::Integer(1),
                           "Newton iterations before a step is cut.");
+        prm.declare_entry("Predictor",
+                          "true",
+                          Patterns::Bool(),
+                          "Start each time step's Newton from the linear extrapolation of the last "
+                          "two accepted states (the predictor of variable-step BDF codes such as "
+                          "SUNDIALS IDA) instead of the last state; after a failed attempt, from the "
+                          "last state. Changes the path to the solution, not the solution.");
         prm.declare_entry("Jacobian reuse",
                           "true",
                           Patterns::Bool(),
@@ -1135,6 +1142,7 @@ namespace FerroStack
     newton_tolerance        = prm.get_double("Newton tolerance");
     newton_max_iterations   = prm.get_integer("Newton max iterations");
     jacobian_reuse          = prm.get_bool("Jacobian reuse");
+    predictor               = prm.get_bool("Predictor");
     newton_log              = prm.get_bool("Newton log");
     iterative_linear_solver = prm.get("Linear solver") == "gmres-amg";
     prm.leave_subsection();

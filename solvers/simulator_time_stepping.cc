@@ -237,8 +237,18 @@ namespace FerroStack
         if (second_order)
           history_states[1] = states[1];
 
+        // Newton starts from the linear extrapolation of the last two
+        // accepted states (the predictor of variable-step BDF codes such as
+        // SUNDIALS IDA), which takes most of a smooth step's way; after a
+        // failure, from the last state itself.
         SolveStatistics stats;
-        solution           = states[0];
+        solution = states[0];
+        if (prm.predictor && states.size() >= 2 && consecutive_failures == 0)
+          {
+            const double w = dt / (times[0] - times[1]);
+            solution *= 1 + w;
+            solution.add(-w, states[1]);
+          }
         const bool success = advance(t_new, bdf, stats);
         // Every attempt's work counts in the timing, the rejected and failed
         // ones too (run.log's "other" is then what is neither).

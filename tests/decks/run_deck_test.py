@@ -15,7 +15,8 @@ A regression deck is an ordinary deck whose header comments carry the test:
       extra command-line arguments.
   # EXPECT: <expression of columns> @ <row> == <expression> rtol <r> [atol <a>]
       a check on terminals.csv. Columns are named without their unit
-      (Q_bottom for "Q_bottom[C/m^2]"); <row> is first, last, or an index;
+      (Q_bottom for "Q_bottom[C/m^2]"); <row> is first, last, every (each row
+      must pass), or an index;
       the right-hand side is the independently known answer (analytic,
       conservation law), written out as arithmetic with math functions and
       the constants eps0, q, kB.
@@ -88,15 +89,27 @@ def check_expect(expect, names, values):
     if not m:
         raise SystemExit("malformed EXPECT: " + expect)
     lhs, row, rhs, rtol, atol = m.group(1), m.group(2), m.group(3), float(m.group(4)), float(m.group(5) or 0)
-    index = {"first": 0, "last": len(values) - 1}.get(row)
-    index = int(row) if index is None else index
-    env = dict(vars(math))
-    env.update(CONSTANTS)
-    env.update(dict(zip(names, values[index])))
-    got = eval(lhs, {"__builtins__": {}}, env)
-    want = eval(rhs, {"__builtins__": {}}, env)
-    ok = abs(got - want) <= atol + rtol * abs(want)
-    print(f"{'ok  ' if ok else 'FAIL'} {lhs} @ {row}: got {got:.12e}, expected {want:.12e} (rtol {rtol}, atol {atol})")
+    if row == "every":
+        indices = range(len(values))
+    else:
+        index = {"first": 0, "last": len(values) - 1}.get(row)
+        indices = [int(row) if index is None else index]
+    # Every row asked for must pass; the worst one (in units of its
+    # tolerance) is reported.
+    worst = None
+    for index in indices:
+        env = dict(vars(math))
+        env.update(CONSTANTS)
+        env.update(dict(zip(names, values[index])))
+        got = eval(lhs, {"__builtins__": {}}, env)
+        want = eval(rhs, {"__builtins__": {}}, env)
+        excess = abs(got - want) / max(atol + rtol * abs(want), 1e-300)
+        if worst is None or excess > worst[0]:
+            worst = (excess, index, got, want)
+    excess, index, got, want = worst
+    ok = excess <= 1
+    where = f"{row} (worst row {index} of {len(values)})" if row == "every" else row
+    print(f"{'ok  ' if ok else 'FAIL'} {lhs} @ {where}: got {got:.12e}, expected {want:.12e} (rtol {rtol}, atol {atol})")
     return ok
 
 
