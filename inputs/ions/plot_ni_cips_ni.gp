@@ -4,7 +4,7 @@
 #   gnuplot -e "run='out/ni_cips_ni_1d'" inputs/ions/plot_ni_cips_ni.gp
 # (apt-get install gnuplot-nox). terminals.csv: 1 = time, 2 = V_anode, 3 = I_anode.
 # The .csv of ferrostack-vtu2csv: 1 = x [nm], then the point arrays in the
-# order of Output/Fields (here 4 = potential, 5 = electrons, 6 = ions).
+# order of Output/Fields (here 4 = potential, 5 = ions, 6 = electrons).
 if (!exists("run")) run = 'out/ni_cips_ni_1d'
 if (!exists("png")) png = 'ni_cips_ni.png'
 if (!exists("t1")) t1 = 't1.csv'
@@ -27,7 +27,9 @@ unset logscale y
 set logscale y
 set xlabel 'depth x [nm] (anode at 0, cathode at 100)'
 set ylabel 'Cu^+ density [cm^{-3}]'
-set key bottom left
-plot t1 every ::1 using 1:6 with lines lw 2 lc rgb '#2ca02c' title 't = 1 s (+2 V)', \
-     t3 every ::1 using 1:6 with lines lw 2 lc rgb '#9467bd' title 't = 3 s (relaxed)'
+set key bottom right
+set yrange [1e12:1e22]
+set format y '10^{%L}'
+plot 4.8e21 with lines dt 2 lc rgb '#7f7f7f' title 'c_{max}', t1 every ::1 using 1:5 with lines lw 2 lc rgb '#2ca02c' title 't = 1 s (+2 V)', \
+     t3 every ::1 using 1:5 with lines lw 2 lc rgb '#9467bd' title 't = 3 s (relaxed)'
 unset multiplot
