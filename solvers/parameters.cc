@@ -896,6 +896,34 @@ namespace FerroStack
                             "' touch; ions stay in their layer, and an interface between two ionic layers "
                             "is not supported yet (put a layer without mobile ions between them)");
         }
+      // Active electrodes: the metals of metal(NAME) contacts with an
+      // exchange rate (their layer's c_max is checked when the mesh says
+      // which layer each contact touches).
+      for (const Contact &c : prm.contacts)
+        {
+          if (c.kind != Contact::Kind::metal)
+            continue;
+          const Material &metal = prm.materials.get(c.metal);
+          const auto      where = [&](const std::string &key) {
+            return prm.materials.location(c.metal, key, deck).describe() + ": Materials/" + c.metal + "/" + key +
+                   ": metal '" + c.metal + "' of contact '" + c.name + "' ";
+          };
+          const double k0 = metal.get("Ion exchange rate").value_or(0.);
+          if (!(k0 >= 0) || !std::isfinite(k0))
+            throw DeckError(where("Ion exchange rate") + "has " + short_number(k0) +
+                            ", but an exchange rate is >= 0 cm/s (0 or unset: a blocking electrode)");
+          if (k0 == 0)
+            continue;
+          const auto c_eq = metal.get("Ion exchange density");
+          if (!c_eq || !(*c_eq > 0) || !std::isfinite(*c_eq))
+            throw DeckError(where("Ion exchange density") + "has " + (c_eq ? short_number(*c_eq) : "no value") +
+                            ", but an active electrode (Ion exchange rate > 0) needs the interfacial ion density "
+                            "in equilibrium with it, > 0 cm^-3");
+          const double alpha = metal.get("Ion transfer coefficient").value_or(0.5);
+          if (!(alpha > 0 && alpha < 1))
+            throw DeckError(where("Ion transfer coefficient") + "has " + short_number(alpha) +
+                            ", but a Butler-Volmer transfer coefficient lies between 0 and 1");
+        }
       if (std::find(ionic.begin(), ionic.end(), true) == ionic.end())
         throw DeckError(deck.location("Physics/Ions").describe() +
                         ": Physics/Ions: true, but no layer's material has a positive 'Ion density' "

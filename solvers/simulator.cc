@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <optional>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -186,6 +187,7 @@ namespace FerroStack
     update_constraints.merge(free_constraints);
     contact_dofs.clear();
     contact_carrier_dofs.clear();
+    contact_ion_dofs.clear();
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
         const types::boundary_id id = StackMesh<dim>::contact_boundary_id(k);
@@ -200,6 +202,9 @@ namespace FerroStack
                                                                                     carrier_mask(),
                                                                                     {id}) :
                                                     IndexSet(dof_handler.n_dofs()));
+        contact_ion_dofs.push_back(
+          ions() ? DoFTools::extract_boundary_dofs(dof_handler, fe_collection.component_mask(fields.scalar("ions")), {id}) :
+                   IndexSet(dof_handler.n_dofs()));
       }
     update_constraints.close();
     if (prm.contacts.empty())
@@ -251,6 +256,34 @@ namespace FerroStack
     locally_relevant_solution.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
     for (auto &state : history_states)
       state.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
+
+    // The ion nodes: each locally owned ion dof with the potential dof of
+    // the same support point (the same base-element index in the FESystem)
+    // and its layer, for the ions' Newton update test. The potential dof
+    // may be a ghost: read from a ghosted vector, or owned here too.
+    ion_nodes.clear();
+    if (ions())
+      {
+        std::set<types::global_dof_index> seen;
+        std::vector<types::global_dof_index> indices;
+        const unsigned phi_c = fields.component("potential"), eta_c = fields.component("ions");
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned() && has_ions(cell))
+            {
+              const FiniteElement<dim> &fe = cell->get_fe();
+              indices.resize(fe.n_dofs_per_cell());
+              cell->get_dof_indices(indices);
+              std::map<unsigned, types::global_dof_index> phi_at;
+              for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
+                if (fe.system_to_component_index(i).first == phi_c)
+                  phi_at[fe.system_to_base_index(i).second] = indices[i];
+              for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
+                if (fe.system_to_component_index(i).first == eta_c && locally_owned_dofs.is_element(indices[i]) &&
+                    locally_owned_dofs.is_element(phi_at.at(fe.system_to_base_index(i).second)) &&
+                    seen.insert(indices[i]).second)
+                  ion_nodes.push_back({indices[i], phi_at.at(fe.system_to_base_index(i).second), cell->material_id()});
+            }
+      }
 
     interpolate_initial_values();
     // A manufactured problem with carriers starts from the interpolant of
@@ -559,6 +592,34 @@ namespace FerroStack
           if (carrier_module.active[l])
             ion_module.initial_potential[l] = layer_semiconductor[l].neutral_potential(carrier_module.net_doping[l]);
         }
+    // Active electrodes: a metal(NAME) contact whose metal has an `Ion
+    // exchange rate` > 0, on an ionic layer; the rest block the ions.
+    ion_module.exchange.assign(prm.contacts.size(), {});
+    for (unsigned k = 0; k < prm.contacts.size(); ++k)
+      {
+        const Contact &c = prm.contacts[k];
+        if (c.kind != Contact::Kind::metal || contact_layer[k] < 0 || !layer_has_ions[contact_layer[k]])
+          continue;
+        const Material &metal = prm.materials.get(c.metal);
+        const double    k0    = metal.get("Ion exchange rate").value_or(0.); // cm/s
+        if (k0 <= 0)
+          continue;
+        const IonSpecies &s      = ion_module.layers[contact_layer[k]];
+        const double      c_eq   = metal.require("Ion exchange density", "an active electrode") * 1e6 / scale.density;
+        auto             &e      = ion_module.exchange[k];
+        e.active                 = true;
+        e.boundary               = StackMesh<dim>::contact_boundary_id(k);
+        e.rate                   = k0 * 1e-2 * scale.time / scale.length;
+        e.density                = c_eq;
+        e.alpha                  = metal.get("Ion transfer coefficient").value_or(0.5);
+        if (!(c_eq < s.max_density))
+          throw DeckError(prm.deck_file + ": Contacts/List: the active electrode '" + c.name + "' (metal " + c.metal +
+                          ") has an Ion exchange density of " + format_number(c_eq * scale.density * 1e-6) +
+                          " cm^-3, at or above the Ion max density " +
+                          format_number(s.max_density * scale.density * 1e-6) + " cm^-3 of the layer '" +
+                          stack->layer(contact_layer[k]).name + "' it touches");
+        e.offset = std::log(c_eq / (s.max_density - c_eq));
+      }
     if (manufactured.carrier_source)
       carrier_module.manufactured_generation = [this](const Point<dim> &x, const unsigned c) {
         return manufactured.carrier_source->value(x, c);
@@ -712,6 +773,8 @@ namespace FerroStack
             value[0] = contact_potential(k, t) / scale.potential;
             contact_phi[k] = value[0];
             contact_module.contacts[k].phi_c   = contact_phi[k];
+            if (k < ion_module.exchange.size())
+              ion_module.exchange[k].phi_metal = contact_phi[k];
             contact_module.contacts[k].voltage = contact_voltage[k];
             VectorTools::interpolate_boundary_values(dof_handler,
                                                      id,
@@ -753,7 +816,13 @@ namespace FerroStack
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
         result.charges.push_back(factor * sum_over(contact_dofs[k]));
-        result.conduction.push_back(carriers() ? factor / scale.time * sum_over(contact_carrier_dofs[k]) : 0.);
+        double conduction = carriers() ? factor / scale.time * sum_over(contact_carrier_dofs[k]) : 0.;
+        // The ionic current of an active electrode: q z times the ion
+        // rows' sum over its dofs (the influx of ions), like the holes'.
+        // (At the initial state the ion rows hold c = c0 and carry no flux.)
+        if (ion_module.exchange[k].active && time_discretization.mode == TimeDiscretization::Mode::bdf)
+          conduction += factor / scale.time * ion_module.layers[contact_layer[k]].charge * sum_over(contact_ion_dofs[k]);
+        result.conduction.push_back(conduction);
       }
     return result;
   }
@@ -828,6 +897,62 @@ namespace FerroStack
         }
     // Lengths are in nm: [m^-3 nm^dim] -> cm^-2 (1D), cm^-1 (2D), 1 (3D).
     return Utilities::MPI::sum(sum, comm) * std::pow(1e-9, int(dim)) * std::pow(1e-2, 3 - int(dim));
+  }
+
+  template <int dim>
+  double
+  Simulator<dim>::ion_density_update(const PETScWrappers::MPI::Vector &u,
+                                     const PETScWrappers::MPI::Vector &du) const
+  {
+    // delta c / (c + c0) = dc/dx (delta eta - z delta phi) / (c + c0) at
+    // each ion node, with phi of the same node (ion_nodes).
+    double largest = 0;
+    for (const IonNode &node : ion_nodes)
+      {
+        const IonSpecies &species = ion_module.layers[node.layer];
+        const auto        occ     = species.occupation(u[node.phi], u[node.eta]);
+        const double      dc      = occ.dcdx * (du[node.eta] - species.charge * du[node.phi]);
+        largest                   = std::max(largest, std::abs(dc) / (occ.c + species.density));
+      }
+    return Utilities::MPI::max(largest, comm);
+  }
+
+  template <int dim>
+  double
+  Simulator<dim>::ion_density_error(const PETScWrappers::MPI::Vector &difference) const
+  {
+    // delta c = dc/dx (delta eta - z delta phi), x = eta - z phi, measured
+    // against c + c0: relative to the local density where ions accumulate,
+    // to the mean density where they are depleted (a region at 1e-12 c0
+    // has no error worth a step, whatever its eta does). The rms over the
+    // ionic layers.
+    PETScWrappers::MPI::Vector d(locally_owned_dofs, locally_relevant_dofs, comm);
+    d = difference;
+    hp::FEValues<dim>           hp_values(fe_collection, q_collection, update_values | update_JxW_values);
+    double                      sum = 0, volume = 0;
+    std::vector<Vector<double>> u, du;
+    const unsigned              phi = fields.component("potential"), eta = fields.component("ions");
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && has_ions(cell))
+        {
+          hp_values.reinit(cell);
+          const FEValues<dim> &fe_values = hp_values.get_present_fe_values();
+          u.resize(fe_values.n_quadrature_points, Vector<double>(fe_collection.n_components()));
+          du.resize(fe_values.n_quadrature_points, Vector<double>(fe_collection.n_components()));
+          fe_values.get_function_values(locally_relevant_solution, u);
+          fe_values.get_function_values(d, du);
+          const IonSpecies &species = ion_module.layers[cell->material_id()];
+          for (const unsigned q : fe_values.quadrature_point_indices())
+            {
+              const auto   occ = species.occupation(u[q][phi], u[q][eta]);
+              const double dc  = occ.dcdx * (du[q][eta] - species.charge * du[q][phi]);
+              sum += std::pow(dc / (occ.c + species.density), 2) * fe_values.JxW(q);
+              volume += fe_values.JxW(q);
+            }
+        }
+    sum    = Utilities::MPI::sum(sum, comm);
+    volume = Utilities::MPI::sum(volume, comm);
+    return volume > 0 ? std::sqrt(sum / volume) : 0.;
   }
 
   template <int dim>

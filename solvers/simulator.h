@@ -166,6 +166,18 @@ namespace FerroStack
     double
     ion_number(const unsigned layer) const;
 
+    /// The time-step error of the ion densities for a state difference
+    /// @p difference (predicted - new state): the rms of delta c / (c + c0)
+    /// over the ionic layers, at the new state.
+    double
+    ion_density_error(const dealii::PETScWrappers::MPI::Vector &difference) const;
+
+    /// The largest density change delta c / (c + c0) that the update @p du
+    /// of state @p u makes at an ion node (the ions' Newton update test).
+    double
+    ion_density_update(const dealii::PETScWrappers::MPI::Vector &u,
+                       const dealii::PETScWrappers::MPI::Vector &du) const;
+
     /// The mobile-ion density [m^-3] at a quadrature point's values.
     double
     ion_density(const unsigned layer, const dealii::Vector<double> &values) const;
@@ -412,6 +424,14 @@ namespace FerroStack
     dealii::IndexSet carrier_dofs;
     /// Per contact, the quasi-Fermi dofs on it (conduction currents).
     std::vector<dealii::IndexSet> contact_carrier_dofs;
+    std::vector<dealii::IndexSet> contact_ion_dofs;
+    /// A locally owned ion dof, the potential dof of its node and its layer.
+    struct IonNode
+    {
+      dealii::types::global_dof_index eta, phi;
+      unsigned                        layer;
+    };
+    std::vector<IonNode> ion_nodes;
     /// The accepted states the BDF formula of the carrier densities needs.
     std::array<dealii::PETScWrappers::MPI::Vector, 2> history_states;
     /// Scaled Landau energies per layer (dynamic polarization).

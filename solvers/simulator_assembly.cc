@@ -600,12 +600,17 @@ namespace FerroStack
         // its natural size, or the full update of this iteration at the
         // update floor.
         const auto converged = [&](const double update_relax) {
-          return newton_criterion->converged(norms,
-                                             norms_of(residual_reference),
-                                             field_counts,
-                                             norms_of(newton_update),
-                                             norms_of(line_search_start),
-                                             update_relax);
+          FieldNorms update = norms_of(newton_update), start = norms_of(line_search_start);
+          // The ions' update is judged by the density change it makes,
+          // relative to c + c0 (ion_density_update): where they are
+          // depleted their electrochemical potential is noise of the solve.
+          if (ions())
+            {
+              const unsigned f = fields.index("ions");
+              update.max[f]    = ion_density_update(line_search_start, newton_update);
+              start.max[f]     = 1;
+            }
+          return newton_criterion->converged(norms, norms_of(residual_reference), field_counts, update, start, update_relax);
         };
         if (prm.newton_log)
           log.print("    Newton " + std::to_string(it + 1) + (lagged ? " (lagged Jacobian)" : "") +

@@ -147,11 +147,13 @@ namespace FerroStack
       const double count = Utilities::MPI::sum(double(dofs.n_elements()), comm);
       return std::sqrt(total / std::max(count, 1.));
     };
-    // The ions' electrochemical potential in kT: an error of 1e-3 is a
-    // relative error of 1e-3 in a dilute ion density.
-    const IndexSet ion_dofs = ions() ? this->fields.owned_dofs(this->fields.index("ions")) : IndexSet(dof_handler.n_dofs());
-    const auto     error_norm = [&](const PETScWrappers::MPI::Vector &v) {
-      return std::max({rms_of(v, polarization_dofs) / P_scale, rms_of(v, carrier_dofs) / qf_scale, rms_of(v, ion_dofs)});
+    // The ions: the rms of their density error relative to c + c0
+    // (ion_density_error), not of their electrochemical potential, which
+    // is noise where they are depleted.
+    const auto error_norm = [&](const PETScWrappers::MPI::Vector &v) {
+      return std::max({rms_of(v, polarization_dofs) / P_scale,
+                       rms_of(v, carrier_dofs) / qf_scale,
+                       ions() ? ion_density_error(v) : 0.});
     };
 
     TerminalResiduals   terminal = terminal_residuals();

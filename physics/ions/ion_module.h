@@ -5,6 +5,7 @@
 #include <physics/ions/ion_species.h>
 #include <physics/physics_module.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -30,6 +31,20 @@ namespace FerroStack
    *
    * The initial solve (TimeCoefficients::Mode::hold) holds the ions at
    * their uniform density, c = c0, while the potential settles.
+   *
+   * Active electrodes (a metal with an `Ion exchange rate`) exchange ions
+   * with the layer by a Butler-Volmer flux out of the layer,
+   *
+   *   J_out = k0 c_eq [exp(alpha D) - exp(-(1 - alpha) D)],
+   *   D = eta - z phi_M - ln(c_eq / (c_max - c_eq)),
+   *
+   * D the overpotential in kT (the ions' electrochemical potential over the
+   * metal's, z phi_M with phi_M the metal's potential, and the exchange
+   * density c_eq: the interfacial density in equilibrium with the metal, at
+   * which D = 0 when phi = phi_M), k0 c_eq the exchange flux. It is the
+   * face term of the ion row, R_eta += J_out v, and a contact flux: the
+   * terminal residual leaves it out, so that the ion rows of the contact
+   * measure the ionic current through it.
    */
   template <int dim>
   class IonModule : public PhysicsModule<dim>
@@ -40,6 +55,17 @@ namespace FerroStack
     double                  time_scale   = 1; ///< Scaling::time [s]
     double                  density_unit = 1; ///< Scaling::density [m^-3]
     unsigned                phi = 0, eta = 1; ///< components (from the registry)
+
+    /// An active electrode (scaled): its boundary id, k0 (L / time unit),
+    /// c_eq, ln(c_eq / (c_max - c_eq)) of the layer it touches, alpha and
+    /// the metal's potential phi_M (set at every solve).
+    struct ExchangeContact
+    {
+      bool     active   = false;
+      unsigned boundary = 0;
+      double   rate = 0, density = 0, offset = 0, alpha = 0.5, phi_metal = 0;
+    };
+    std::vector<ExchangeContact> exchange; ///< per contact (inactive: blocking)
 
     std::string
     name() const override
@@ -68,6 +94,52 @@ namespace FerroStack
         return std::nullopt;
       const IonSpecies &s = layers[layer];
       return s.electrochemical_potential(s.density, initial_potential[layer]);
+    }
+
+    /// The active electrode a face lies on, if any.
+    const ExchangeContact *
+    exchange_on(const FaceInfo &face) const
+    {
+      if (face.boundary == FaceInfo::none || !layers[face.layer].active)
+        return nullptr;
+      for (const ExchangeContact &e : exchange)
+        if (e.active && e.boundary == face.boundary)
+          return &e;
+      return nullptr;
+    }
+
+    bool
+    active_on_face(const FaceInfo &face) const override
+    {
+      return exchange_on(face) != nullptr;
+    }
+
+    bool
+    contact_flux() const override
+    {
+      return true;
+    }
+
+    void
+    face_terms(const PointState<dim> &s,
+               const FaceInfo        &face,
+               const TimeCoefficients &time,
+               PointTerms<dim>        &t) const override
+    {
+      // The exchange acts in time steps; the initial solve holds c = c0.
+      if (time.mode != TimeCoefficients::Mode::bdf)
+        return;
+      const ExchangeContact &e = *exchange_on(face);
+      const IonSpecies      &m = layers[s.layer];
+      // The overpotential, bounded so that no Newton iterate overflows
+      // (exp(600) is far beyond any flux a converged state has).
+      const double D  = std::clamp(s.value[eta] - m.charge * e.phi_metal - e.offset, -600., 600.);
+      const double ef = std::exp(e.alpha * D), eb = std::exp(-(1 - e.alpha) * D);
+      const double J0 = e.rate * e.density;
+      t.value[eta] += J0 * (ef - eb);
+      t.value_size[eta] += J0 * (ef + eb);
+      t.dvalue_du[eta][eta] += J0 * (e.alpha * ef + (1 - e.alpha) * eb);
+      t.couple(eta, eta);
     }
 
     /// The ion density [m^-3] at a point (zero where no ions live).

@@ -98,6 +98,18 @@ namespace FerroStack
       {"Ion diffusivity", "cm^2/s", "Ion diffusivity; if unset, prefactor exp(-Ea/kT)."},
       {"Ion diffusivity prefactor", "cm^2/s", "Arrhenius prefactor D0 of the ion diffusivity."},
       {"Ion activation energy", "eV", "Arrhenius activation energy Ea of the ion diffusivity."},
+      {"Ion exchange rate",
+       "cm/s",
+       "Of an electrode metal: the rate constant k0 of its Butler-Volmer exchange of the mobile ions of the "
+       "layer it touches (an active electrode, e.g. Cu for Cu+, Ag for Ag+); unset or 0: blocking (inert)."},
+      {"Ion exchange density",
+       "cm^-3",
+       "Of an active electrode metal: the interfacial ion density in equilibrium with the metal at zero "
+       "overpotential (0 < value < the layer's Ion max density)."},
+      {"Ion transfer coefficient",
+       "1",
+       "Of an active electrode metal: the Butler-Volmer transfer coefficient alpha, 0 < alpha < 1 (0.5 if "
+       "unset)."},
       {"Absorption coefficient", "cm^-1", "Optical absorption coefficient (Beer-Lambert)."},
       {"Reflectance", "1", "Reflectance of the illuminated surface."}};
     return keys;

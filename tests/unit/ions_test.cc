@@ -25,6 +25,7 @@ namespace
     unsigned    cells = 1000;
     std::string bias  = "PWL(0 0, 1e-6 1e-3)";
     std::string flux  = "activity";
+    std::string bottom_metal = "Au"; ///< Cu: an active electrode (library exchange keys)
     double      end_time = 2, max_step = 0.1, tolerance = 1e-5;
 
     std::string
@@ -33,7 +34,8 @@ namespace
       std::ostringstream d;
       d.precision(12);
       d << "subsection Stack\n  set Layers = cell: CIPS: " << L << ": " << cells << "\nend\n"
-        << "subsection Contacts\n  set List = bottom: bottom: metal(Au), top: top: metal(Au)\nend\n"
+        << "subsection Contacts\n  set List = bottom: bottom: metal(" << bottom_metal
+        << "), top: top: metal(Au)\nend\n"
         << "subsection Bias\n  set bottom = " << bias << "\nend\n"
         << "subsection Physics\n  set Polarization = off\n  set Ions = true\nend\n"
         << "subsection Materials\n  subsection CIPS\n    set Permittivity = " << eps
@@ -274,4 +276,45 @@ end
       std::cout << "  Jacobian (" << flux << "): relative difference " << error << "\n";
       EXPECT_LT(error, 1e-6);
     }
+}
+
+// An active electrode: Cu exchanges Cu+ with the layer (Butler-Volmer, the
+// library's Cu keys), the top Au electrode blocks them. A positive bias on Cu
+// oxidizes it and injects ions; their number grows by the integrated ionic
+// current, which is part of the terminal current: Kirchhoff (I_bottom +
+// I_top = 0, the displacement currents being dQ/dt) holds only if the
+// ionic current equals q z dN/dt, and Gauss's law ties the electrode
+// charges to the injected ions, Q_bottom + Q_top = -q z (N - N0).
+TEST(Ions, ExchangeElectrodeInjectsItsIonicCurrent)
+{
+  BlockingCell cell;
+  cell.bottom_metal = "Cu";
+  cell.cells        = 200;
+  cell.bias         = "PWL(0 0, 0.1 0.5)";
+  cell.end_time     = 2;
+  cell.tolerance    = 1e-4;
+  Testing::DeckRun<1> run("ions_exchange", cell.deck());
+  const auto          t = run.run();
+  // The Butler-Volmer face term's Jacobian against central differences.
+  const double jacobian_error = run.simulator.jacobian_check();
+  std::cout << "  exchange Jacobian: relative difference " << jacobian_error << "\n";
+  EXPECT_LT(jacobian_error, 1e-6);
+  const auto  &N = t["N_cell_ions"], &Ib = t["I_bottom"], &It = t["I_top"], &Qb = t["Q_bottom"], &Qt = t["Q_top"];
+  const double N0 = cell.c0 * cell.L * 1e-7; // cm^-2
+  double       I_max = 0;
+  for (std::size_t i = 0; i < Ib.size(); ++i)
+    I_max = std::max(I_max, std::abs(Ib[i]));
+  const auto &time = t["time"];
+  for (std::size_t i = 0; i < Ib.size(); ++i)
+    {
+      // The charges are exact to the Newton tolerance (1e-12 of Q), so
+      // their derivative over a step dt is exact to 1e-12 |Q| / dt.
+      const double dt = i > 0 ? time[i] - time[i - 1] : 1;
+      EXPECT_NEAR(Ib[i] + It[i], 0, 1e-8 * I_max + 1e-11 * std::abs(Qb[i]) / dt) << "row " << i;
+      // N [cm^-2] -> m^-2: 1e4.
+      EXPECT_NEAR(Qb[i] + Qt[i], -q * (N[i] - N0) * 1e4, 1e-9 * q * N0 * 1e4) << "row " << i;
+    }
+  std::cout << "  exchange: N grows by " << (N.back() - N0) / N0 << " (relative), largest current " << I_max
+            << " A/m^2\n";
+  EXPECT_GT(N.back() - N0, 1e-3 * N0); // the electrode injected ions
 }
