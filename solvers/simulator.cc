@@ -841,13 +841,14 @@ namespace FerroStack
   }
 
   template <int dim>
-  std::array<double, 2>
-  Simulator<dim>::average_polarization(const unsigned layer) const
+  void
+  Simulator<dim>::for_each_point_of_layer(
+    const unsigned                                                                            layer,
+    const std::function<void(const FEValues<dim> &, const unsigned, const Vector<double> &)> &f) const
   {
     hp::FEValues<dim>           hp_values(fe_collection,
                                 q_collection,
                                 update_values | update_quadrature_points | update_JxW_values);
-    std::array<double, 3>       sums = {{0, 0, 0}};
     std::vector<Vector<double>> values;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned() && cell->material_id() == layer)
@@ -856,16 +857,24 @@ namespace FerroStack
           const FEValues<dim> &fe_values = hp_values.get_present_fe_values();
           values.resize(fe_values.n_quadrature_points, Vector<double>(fe_collection.n_components()));
           fe_values.get_function_values(locally_relevant_solution, values);
-          const Material &m = layer_material(layer);
           for (const unsigned q : fe_values.quadrature_point_indices())
-            {
-              const Tensor<1, dim> P = polarization_at(fe_values.quadrature_point(q), m, values[q]);
-              if (dim > 1)
-                sums[0] += P[0] * fe_values.JxW(q);
-              sums[1] += P[dim - 1] * fe_values.JxW(q);
-              sums[2] += fe_values.JxW(q);
-            }
+            f(fe_values, q, values[q]);
         }
+  }
+
+  template <int dim>
+  std::array<double, 2>
+  Simulator<dim>::average_polarization(const unsigned layer) const
+  {
+    std::array<double, 3> sums = {{0, 0, 0}};
+    const Material       &m    = layer_material(layer);
+    for_each_point_of_layer(layer, [&](const FEValues<dim> &fe_values, const unsigned q, const Vector<double> &u) {
+      const Tensor<1, dim> P = polarization_at(fe_values.quadrature_point(q), m, u);
+      if (dim > 1)
+        sums[0] += P[0] * fe_values.JxW(q);
+      sums[1] += P[dim - 1] * fe_values.JxW(q);
+      sums[2] += fe_values.JxW(q);
+    });
     for (double &s : sums)
       s = Utilities::MPI::sum(s, comm);
     return {{sums[0] / sums[2], sums[1] / sums[2]}};
@@ -882,19 +891,10 @@ namespace FerroStack
   double
   Simulator<dim>::ion_number(const unsigned layer) const
   {
-    hp::FEValues<dim>           hp_values(fe_collection, q_collection, update_values | update_JxW_values);
-    double                      sum = 0;
-    std::vector<Vector<double>> values;
-    for (const auto &cell : dof_handler.active_cell_iterators())
-      if (cell->is_locally_owned() && cell->material_id() == layer)
-        {
-          hp_values.reinit(cell);
-          const FEValues<dim> &fe_values = hp_values.get_present_fe_values();
-          values.resize(fe_values.n_quadrature_points, Vector<double>(fe_collection.n_components()));
-          fe_values.get_function_values(locally_relevant_solution, values);
-          for (const unsigned q : fe_values.quadrature_point_indices())
-            sum += ion_density(layer, values[q]) * fe_values.JxW(q);
-        }
+    double sum = 0;
+    for_each_point_of_layer(layer, [&](const FEValues<dim> &fe_values, const unsigned q, const Vector<double> &u) {
+      sum += ion_density(layer, u) * fe_values.JxW(q);
+    });
     // Lengths are in nm: [m^-3 nm^dim] -> cm^-2 (1D), cm^-1 (2D), 1 (3D).
     return Utilities::MPI::sum(sum, comm) * std::pow(1e-9, int(dim)) * std::pow(1e-2, 3 - int(dim));
   }

@@ -560,6 +560,15 @@ namespace FerroStack
 
     /// Where face @p f of @p cell lies (FaceInfo), if it bounds the mesh (not
     /// periodically) or a layer; else none (the modules have no terms there).
+    /// Call @p f(fe_values, q, values) at every quadrature point of the
+    /// locally owned cells of layer @p layer, with the solution's values
+    /// there (the layer integrals of terminals.csv).
+    void
+    for_each_point_of_layer(
+      const unsigned layer,
+      const std::function<void(const dealii::FEValues<dim> &, const unsigned, const dealii::Vector<double> &)> &f)
+      const;
+
     std::optional<FaceInfo>
     face_info(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell, const unsigned f) const;
 
