@@ -369,6 +369,13 @@ namespace FerroStack
                           "two accepted states (the predictor of variable-step BDF codes such as "
                           "SUNDIALS IDA) instead of the last state; after a failed attempt, from the "
                           "last state. Changes the path to the solution, not the solution.");
+        prm.declare_entry("Newton stagnation test",
+                          "true",
+                          Patterns::Bool(),
+                          "Give a time step's Newton up (and so cut the step) when its merit has not "
+                          "fallen tenfold over the last four iterations, from the eighth iteration on, "
+                          "instead of using all of Newton max iterations; not applied to the initial "
+                          "solves.");
         prm.declare_entry("Jacobian reuse",
                           "true",
                           Patterns::Bool(),
@@ -1171,6 +1178,7 @@ namespace FerroStack
     newton_max_iterations   = prm.get_integer("Newton max iterations");
     jacobian_reuse          = prm.get_bool("Jacobian reuse");
     predictor               = prm.get_bool("Predictor");
+    newton_stagnation_test  = prm.get_bool("Newton stagnation test");
     newton_log              = prm.get_bool("Newton log");
     iterative_linear_solver = prm.get("Linear solver") == "gmres-amg";
     prm.leave_subsection();

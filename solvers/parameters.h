@@ -124,6 +124,7 @@ namespace FerroStack
     double   newton_tolerance        = 1e-12; ///< residual relative to its natural size
     unsigned newton_max_iterations   = 20;
     bool     predictor               = true; ///< Solver/Predictor: extrapolated Newton start
+    bool     newton_stagnation_test  = true; ///< Solver/Newton stagnation test
     bool     jacobian_reuse          = true; ///< lag the Jacobian while Newton converges fast
     bool     newton_log              = false; ///< every Newton iteration into run.log
     bool     iterative_linear_solver = false; ///< TDGL: GMRES + AMG instead of MUMPS

@@ -533,6 +533,8 @@ namespace FerroStack
       line_search_start.reinit(solution);
     // Whether the Jacobian is that of an earlier iterate (Jacobian reuse).
     bool lagged = false;
+    // The merit after each iteration (the stagnation test).
+    std::vector<double> merits;
     for (unsigned it = 0; it < n_iterations; ++it)
       {
         timer.restart();
@@ -635,6 +637,17 @@ namespace FerroStack
         norm                   = new_norm;
         if (converged(1))
           return true;
+        // Stagnation (PETSc SNES's divergence tests in spirit): a time step
+        // whose merit has not fallen tenfold over the last four iterations,
+        // from the eighth on, will not converge in the rest of its budget
+        // at a rate worth waiting for (near a polarization fold Newton
+        // creeps at 0.9 per iteration): give up now, so that the time
+        // stepper cuts the step after 8 iterations instead of 20. Only for
+        // time steps with the standard budget, not the initial solves.
+        merits.push_back(norm);
+        if (prm.newton_stagnation_test && max_iterations == 0 && merits.size() >= 8 &&
+            merits.back() > 0.1 * merits[merits.size() - 5])
+          return false;
         // Keep the Jacobian while it still buys a tenfold reduction per
         // iteration: the next solve then reuses its factorization.
         lagged = prm.jacobian_reuse && step == 1 && reduction <= 0.1;
