@@ -66,6 +66,8 @@ namespace FerroStack
     std::vector<double>                       local_values, local_history;
     std::array<std::vector<double>, 2>        local_states;
     std::array<Tensor<1, dim>, max_components> abs_gradient;
+    std::array<double, max_components>         reference_value;
+    std::array<Tensor<1, dim>, max_components> reference_flux;
     std::vector<double>                        value_derivative;
     std::vector<Tensor<1, dim>>                flux_derivative;
 
@@ -189,6 +191,29 @@ namespace FerroStack
                         }
                   }
               }
+            // The reference of row c at this point is
+            //   value_size[c] |v| + flux_size[c] . |grad v|
+            //   + round_off (sum_e |dvalue_dgrad[c][e]| . abs_gradient[e]) |v|
+            //   + round_off sum_d |d_d v| sum_e sum_k |dflux_dgrad[c][e][d][k]| abs_gradient[e][k]:
+            // the sums over e and k do not depend on the test function, so
+            // they are formed once per component, not once per shape function.
+            if (reference != nullptr)
+              for (unsigned c = 0; c < n_components; ++c)
+                {
+                  reference_value[c] = terms.value_size[c];
+                  reference_flux[c]  = Tensor<1, dim>();
+                  for (unsigned d = 0; d < dim; ++d)
+                    reference_flux[c][d] = std::abs(terms.flux_size[c][d]);
+                  for (unsigned e = 0; e < n_components; ++e)
+                    if (terms.coupled[c][e])
+                      for (unsigned d = 0; d < dim; ++d)
+                        {
+                          reference_value[c] += round_off * std::abs(terms.dvalue_dgrad[c][e][d]) * abs_gradient[e][d];
+                          for (unsigned k = 0; k < dim; ++k)
+                            reference_flux[c][d] +=
+                              round_off * std::abs(terms.dflux_dgrad[c][e][d][k]) * abs_gradient[e][k];
+                        }
+                }
             for (unsigned i = 0; i < n; ++i)
               {
                 const unsigned        c      = component[i];
@@ -197,19 +222,9 @@ namespace FerroStack
                 cell_residual(i) += (terms.value[c] * v + terms.flux[c] * grad_v) * JxW;
                 if (reference != nullptr)
                   {
-                    double size = terms.value_size[c] * std::abs(v);
+                    double size = reference_value[c] * std::abs(v);
                     for (unsigned d = 0; d < dim; ++d)
-                      size += terms.flux_size[c][d] * std::abs(grad_v[d]);
-                    for (unsigned e = 0; e < n_components; ++e)
-                      if (terms.coupled[c][e])
-                        for (unsigned d = 0; d < dim; ++d)
-                          {
-                            size += round_off * std::abs(terms.dvalue_dgrad[c][e][d]) * abs_gradient[e][d] *
-                                    std::abs(v);
-                            for (unsigned k = 0; k < dim; ++k)
-                              size += round_off * std::abs(terms.dflux_dgrad[c][e][d][k]) * abs_gradient[e][k] *
-                                      std::abs(grad_v[d]);
-                          }
+                      size += reference_flux[c][d] * std::abs(grad_v[d]);
                     cell_reference(i) += size * JxW;
                   }
                 if (!with_jacobian)
