@@ -24,8 +24,8 @@
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
-#include <optional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -259,8 +259,9 @@ namespace FerroStack
 
     // The ion nodes: each locally owned ion dof with the potential dof of
     // the same support point (the same base-element index in the FESystem)
-    // and its layer, for the ions' Newton update test. The potential dof
-    // may be a ghost: read from a ghosted vector, or owned here too.
+    // and its layer, for the ions' Newton update test, which reads both
+    // from unghosted vectors: a pair whose potential dof another rank owns
+    // would be left out (deal.II gives all dofs of a vertex one owner).
     ion_nodes.clear();
     if (ions())
       {
@@ -302,11 +303,6 @@ namespace FerroStack
   void
   Simulator<dim>::setup_finite_elements()
   {
-    // Element a + 4 c: phi; P along none, z, x or both axes (a = 0..3; the
-    // in-plane y axis of 3D is never polarized: materials declare x, z or
-    // xz); and the quasi-Fermi potentials phi_n, phi_p if c = 1. Components a
-    // region does not have are FE_Nothing. Without dynamic P only a = 0
-    // exists (element c), without carriers only c = 0.
     // Which fields live on which layers (the modules' regions): the
     // potential everywhere; P along the ferroelectric's axes (x, z or both;
     // the in-plane y axis of 3D is never polarized) where it is dynamic; the
@@ -318,50 +314,38 @@ namespace FerroStack
     layer_has_polarization.assign(n_layers, false);
     layer_has_carriers.assign(n_layers, false);
     layer_has_ions.assign(n_layers, false);
-    std::vector<std::string> polarized_axes(n_layers);
     for (unsigned l = 0; l < n_layers; ++l)
       {
-        const Material &m = layer_material(l);
-        if (dynamic_polarization() && m.is_ferroelectric() &&
-            (m.polarization_axes == "x" || m.polarization_axes == "z" || m.polarization_axes == "xz"))
-          {
-            layer_has_polarization[l] = true;
-            polarized_axes[l]         = m.polarization_axes;
-          }
-        layer_has_carriers[l] = carriers() && m.is_semiconducting();
-        layer_has_ions[l]     = prm.ions && m.get("Ion density").value_or(0.) > 0;
+        const Material &m         = layer_material(l);
+        layer_has_polarization[l] = dynamic_polarization() && m.is_ferroelectric() && !m.polarization_axes.empty();
+        layer_has_carriers[l]     = carriers() && m.is_semiconducting();
+        layer_has_ions[l]         = ions() && m.get("Ion density").value_or(0.) > 0;
       }
 
-    const unsigned    n_components = fields.n_components();
-    std::vector<bool> polarization_component(n_components, false), carrier_component_(n_components, false),
-      ion_component(n_components, false);
-    if (dynamic_polarization())
-      for (unsigned d = 0; d < dim; ++d)
-        polarization_component[fields.component("polarization") + d] = true;
-    if (carriers())
-      carrier_component_[fields.component("electrons")] = carrier_component_[fields.component("holes")] = true;
-    if (prm.ions)
-      ion_component[fields.component("ions")] = true;
-
+    // Whether component c lives on layer l, by the name of its field.
+    const auto lives_on = [&](const unsigned l, const unsigned c) {
+      const FieldDescription &field = fields.field(fields.field_of_component(c));
+      if (field.name == "polarization")
+        {
+          const std::string &axes = layer_material(l).polarization_axes;
+          const unsigned     d    = c - field.first_component;
+          return layer_has_polarization[l] && ((d == dim - 1 && axes.find('z') != std::string::npos) ||
+                                               (d == 0 && dim > 1 && axes.find('x') != std::string::npos));
+        }
+      if (field.name == "electrons" || field.name == "holes")
+        return bool(layer_has_carriers[l]);
+      if (field.name == "ions")
+        return bool(layer_has_ions[l]);
+      return true; // the potential
+    };
     std::vector<std::vector<bool>> masks;
     layer_fe_index.assign(n_layers, 0);
     for (unsigned l = 0; l < n_layers; ++l)
       {
-        std::vector<bool> lives(n_components, false);
-        lives[fields.component("potential")] = true;
-        for (unsigned c = 0; c < n_components; ++c)
-          if (polarization_component[c])
-            {
-              const unsigned d = c - fields.component("polarization");
-              lives[c]         = layer_has_polarization[l] &&
-                         ((d == dim - 1 && polarized_axes[l].find('z') != std::string::npos) ||
-                          (d == 0 && dim > 1 && polarized_axes[l].find('x') != std::string::npos));
-            }
-          else if (carrier_component_[c])
-            lives[c] = layer_has_carriers[l];
-          else if (ion_component[c])
-            lives[c] = layer_has_ions[l];
-        const auto known = std::find(masks.begin(), masks.end(), lives);
+        std::vector<bool> lives(fields.n_components());
+        for (unsigned c = 0; c < lives.size(); ++c)
+          lives[c] = lives_on(l, c);
+        const auto known  = std::find(masks.begin(), masks.end(), lives);
         layer_fe_index[l] = known - masks.begin();
         if (known == masks.end())
           masks.push_back(lives);
@@ -773,8 +757,7 @@ namespace FerroStack
             value[0] = contact_potential(k, t) / scale.potential;
             contact_phi[k] = value[0];
             contact_module.contacts[k].phi_c   = contact_phi[k];
-            if (k < ion_module.exchange.size())
-              ion_module.exchange[k].phi_metal = contact_phi[k];
+            ion_module.exchange[k].phi_metal = contact_phi[k];
             contact_module.contacts[k].voltage = contact_voltage[k];
             VectorTools::interpolate_boundary_values(dof_handler,
                                                      id,
@@ -904,15 +887,14 @@ namespace FerroStack
   Simulator<dim>::ion_density_update(const PETScWrappers::MPI::Vector &u,
                                      const PETScWrappers::MPI::Vector &du) const
   {
-    // delta c / (c + c0) = dc/dx (delta eta - z delta phi) / (c + c0) at
-    // each ion node, with phi of the same node (ion_nodes).
+    // delta c / (c + c0) at each ion node, with phi of the same node
+    // (ion_nodes; IonSpecies::relative_density_change).
     double largest = 0;
     for (const IonNode &node : ion_nodes)
       {
-        const IonSpecies &species = ion_module.layers[node.layer];
-        const auto        occ     = species.occupation(u[node.phi], u[node.eta]);
-        const double      dc      = occ.dcdx * (du[node.eta] - species.charge * du[node.phi]);
-        largest                   = std::max(largest, std::abs(dc) / (occ.c + species.density));
+        largest = std::max(largest,
+                           std::abs(ion_module.layers[node.layer].relative_density_change(
+                             u[node.phi], u[node.eta], du[node.phi], du[node.eta])));
       }
     return Utilities::MPI::max(largest, comm);
   }
@@ -921,11 +903,9 @@ namespace FerroStack
   double
   Simulator<dim>::ion_density_error(const PETScWrappers::MPI::Vector &difference) const
   {
-    // delta c = dc/dx (delta eta - z delta phi), x = eta - z phi, measured
-    // against c + c0: relative to the local density where ions accumulate,
-    // to the mean density where they are depleted (a region at 1e-12 c0
-    // has no error worth a step, whatever its eta does). The rms over the
-    // ionic layers.
+    // The rms over the ionic layers of delta c / (c + c0)
+    // (IonSpecies::relative_density_change): a region at 1e-12 c0 has no
+    // error worth a step, whatever its eta does.
     PETScWrappers::MPI::Vector d(locally_owned_dofs, locally_relevant_dofs, comm);
     d = difference;
     hp::FEValues<dim>           hp_values(fe_collection, q_collection, update_values | update_JxW_values);
@@ -944,9 +924,8 @@ namespace FerroStack
           const IonSpecies &species = ion_module.layers[cell->material_id()];
           for (const unsigned q : fe_values.quadrature_point_indices())
             {
-              const auto   occ = species.occupation(u[q][phi], u[q][eta]);
-              const double dc  = occ.dcdx * (du[q][eta] - species.charge * du[q][phi]);
-              sum += std::pow(dc / (occ.c + species.density), 2) * fe_values.JxW(q);
+              sum += std::pow(species.relative_density_change(u[q][phi], u[q][eta], du[q][phi], du[q][eta]), 2) *
+                     fe_values.JxW(q);
               volume += fe_values.JxW(q);
             }
         }

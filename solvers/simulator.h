@@ -166,27 +166,10 @@ namespace FerroStack
     double
     ion_number(const unsigned layer) const;
 
-    /// The time-step error of the ion densities for a state difference
-    /// @p difference (predicted - new state): the rms of delta c / (c + c0)
-    /// over the ionic layers, at the new state.
-    double
-    ion_density_error(const dealii::PETScWrappers::MPI::Vector &difference) const;
-
-    /// The largest density change delta c / (c + c0) that the update @p du
-    /// of state @p u makes at an ion node (the ions' Newton update test).
-    double
-    ion_density_update(const dealii::PETScWrappers::MPI::Vector &u,
-                       const dealii::PETScWrappers::MPI::Vector &du) const;
-
     /// The mobile-ion density [m^-3] at a quadrature point's values.
     double
     ion_density(const unsigned layer, const dealii::Vector<double> &values) const;
 
-    bool
-    layer_has_mobile_ions(const unsigned layer) const
-    {
-      return layer_has_ions.at(layer);
-    }
 
     /// The first of the two quasi-Fermi components (phi_n, then phi_p).
     unsigned
@@ -397,7 +380,7 @@ namespace FerroStack
     ContactModule<dim>                    contact_module;
     IonModule<dim>                        ion_module;
     std::vector<const PhysicsModule<dim> *> modules;
-    /// Per layer: whether P (TDGL) and carriers are unknowns there.
+    /// Per layer: whether P (TDGL), carriers and mobile ions are unknowns there.
     std::vector<bool> layer_has_polarization, layer_has_carriers, layer_has_ions;
     /// The element of fe_collection that each layer's cells use.
     std::vector<unsigned> layer_fe_index;
@@ -558,8 +541,6 @@ namespace FerroStack
     const Parameters::PolarizationBoundary &
     polarization_boundary(const unsigned layer, const unsigned side) const;
 
-    /// Where face @p f of @p cell lies (FaceInfo), if it bounds the mesh (not
-    /// periodically) or a layer; else none (the modules have no terms there).
     /// Call @p f(fe_values, q, values) at every quadrature point of the
     /// locally owned cells of layer @p layer, with the solution's values
     /// there (the layer integrals of terminals.csv).
@@ -569,6 +550,27 @@ namespace FerroStack
       const std::function<void(const dealii::FEValues<dim> &, const unsigned, const dealii::Vector<double> &)> &f)
       const;
 
+    /// The time-step error of the ion densities for a state difference
+    /// @p difference (predicted - new state): the rms of delta c / (c + c0)
+    /// over the ionic layers, at the new state.
+    double
+    ion_density_error(const dealii::PETScWrappers::MPI::Vector &difference) const;
+
+    /// The largest density change delta c / (c + c0) that the update @p du
+    /// of state @p u makes at an ion node (the ions' Newton update test).
+    double
+    ion_density_update(const dealii::PETScWrappers::MPI::Vector &u,
+                       const dealii::PETScWrappers::MPI::Vector &du) const;
+
+    /// The modules with terms on @p face (without the contact fluxes if
+    /// @p without_contact_fluxes: the terminal residual), into @p active.
+    void
+    face_modules_on(const FaceInfo                          &face,
+                    const bool                               without_contact_fluxes,
+                    std::vector<const PhysicsModule<dim> *> &active) const;
+
+    /// Where face @p f of @p cell lies (FaceInfo), if it bounds the mesh (not
+    /// periodically) or a layer; else none (the modules have no terms there).
     std::optional<FaceInfo>
     face_info(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell, const unsigned f) const;
 

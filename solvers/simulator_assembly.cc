@@ -203,7 +203,7 @@ namespace FerroStack
                   reference_value[c] = terms.value_size[c];
                   reference_flux[c]  = Tensor<1, dim>();
                   for (unsigned d = 0; d < dim; ++d)
-                    reference_flux[c][d] = std::abs(terms.flux_size[c][d]);
+                    reference_flux[c][d] = terms.flux_size[c][d];
                   for (unsigned e = 0; e < n_components; ++e)
                     if (terms.coupled[c][e])
                       for (unsigned d = 0; d < dim; ++d)
@@ -254,10 +254,7 @@ namespace FerroStack
               const std::optional<FaceInfo> face = face_info(cell, f);
               if (!face)
                 continue;
-              face_modules.clear();
-              for (const PhysicsModule<dim> *module : modules)
-                if (!(terminal && module->contact_flux()) && module->active_on_face(*face))
-                  face_modules.push_back(module);
+              face_modules_on(*face, terminal, face_modules);
               if (face_modules.empty())
                 continue;
               hp_face_values.reinit(cell, f);
@@ -285,6 +282,18 @@ namespace FerroStack
       reference->compress(VectorOperation::add);
     if (with_jacobian)
       jacobian.compress(VectorOperation::add);
+  }
+
+  template <int dim>
+  void
+  Simulator<dim>::face_modules_on(const FaceInfo                          &face,
+                                  const bool                               without_contact_fluxes,
+                                  std::vector<const PhysicsModule<dim> *> &active) const
+  {
+    active.clear();
+    for (const PhysicsModule<dim> *module : modules)
+      if (!(without_contact_fluxes && module->contact_flux()) && module->active_on_face(face))
+        active.push_back(module);
   }
 
   template <int dim>
@@ -728,10 +737,7 @@ namespace FerroStack
               const std::optional<FaceInfo> face = face_info(cell, f);
               if (!face)
                 continue;
-              face_modules.clear();
-              for (const PhysicsModule<dim> *module : modules)
-                if (module->active_on_face(*face))
-                  face_modules.push_back(module);
+              face_modules_on(*face, false, face_modules);
               if (face_modules.empty())
                 continue;
               hp_face_values.reinit(cell, f);

@@ -85,6 +85,19 @@ namespace FerroStack
       return {max_density * sigma, max_density * sigma * rest};
     }
 
+    /// The density change that the changes @p d_phi, @p d_eta of the
+    /// unknowns make at (phi, eta), linearized, delta c = dc/dx (delta eta -
+    /// z delta phi), relative to c + c0: to the local density where the
+    /// ions accumulate, to the mean density where they are depleted (where
+    /// eta itself is noise of the solve). The ions' measure of a Newton
+    /// update and of the time-step error.
+    double
+    relative_density_change(const double phi, const double eta, const double d_phi, const double d_eta) const
+    {
+      const Occupation o = occupation(phi, eta);
+      return o.dcdx * (d_eta - charge * d_phi) / (o.c + density);
+    }
+
     /// eta of density @p c at potential @p phi.
     double
     electrochemical_potential(const double c, const double phi) const

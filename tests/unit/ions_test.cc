@@ -84,7 +84,6 @@ namespace
     const auto &fields = simulator.field_registry();
     const auto &u      = simulator.ghosted_solution();
     double      lo = 1e300, hi = -1e300, c_over_max = 0;
-    const auto  eta = fields.component("ions");
     for (const auto i : fields.owned_dofs(fields.index("ions")))
       {
         lo = std::min(lo, u[i]);
@@ -105,7 +104,6 @@ namespace
           for (const auto &point : v)
             c_over_max = std::max(c_over_max, simulator.ion_density(c->material_id(), point) / (cell.c_max * 1e6));
         }
-    (void)eta;
     lo         = dealii::Utilities::MPI::min(lo, MPI_COMM_WORLD);
     hi         = dealii::Utilities::MPI::max(hi, MPI_COMM_WORLD);
     c_over_max = dealii::Utilities::MPI::max(c_over_max, MPI_COMM_WORLD);
