@@ -179,6 +179,34 @@ namespace FerroStack
     virtual void
     cell_terms(const PointState<dim> &state, const TimeCoefficients &time, PointTerms<dim> &terms) const = 0;
 
+    /**
+     * Add the module's terms of densities at one point: their space charge,
+     * storage (BDF) and reactions (recombination, generation), value terms
+     * only (value, value_size, dvalue_du). The simulator evaluates them at
+     * the element's nodes (nodal quadrature: a lumped mass, the box method's
+     * control-volume balance) when `Discretization/Mass lumping` is on, and
+     * at the cell's quadrature points otherwise. Lumped, the storage of a
+     * node sees only that node's density: a node depleted towards zero has
+     * no storage term left that a neighbour's density could hold away from
+     * balance, so the implicit step keeps a positive solution where the
+     * consistent mass matrix asks for a negative density (Thomee, Galerkin
+     * Finite Element Methods for Parabolic Problems, ch. 15; the positivity
+     * of lumped schemes).
+     */
+    virtual void
+    lumped_terms(const PointState<dim> & /*state*/,
+                 const TimeCoefficients & /*time*/,
+                 PointTerms<dim> & /*terms*/) const
+    {}
+
+    /// Whether lumped_terms adds anything (the simulator skips the nodal
+    /// loop of modules without).
+    virtual bool
+    has_lumped_terms() const
+    {
+      return false;
+    }
+
     /// Whether the module has terms on the face @p face.
     virtual bool
     active_on_face(const FaceInfo & /*face*/) const

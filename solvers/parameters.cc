@@ -335,6 +335,16 @@ namespace FerroStack
                           "1",
                           Patterns::Integer(1, 4),
                           "Degree of the Lagrange (Q_k) elements.");
+        prm.declare_entry("Mass lumping",
+                          "true",
+                          Patterns::Bool(),
+                          "Evaluate the terms of carrier and ion densities (their space charge "
+                          "in Poisson, storage, recombination and generation) at the element's "
+                          "nodes (a lumped mass, the control-volume balance of the box method) "
+                          "instead of at the Gauss points; the fluxes stay Gaussian. Keeps "
+                          "depleted densities positive and their Newton solvable where the "
+                          "consistent mass asks for negative densities; the ion number "
+                          "conserved is then the nodal sum [true|false].");
       }
       prm.leave_subsection();
 
@@ -1169,7 +1179,8 @@ namespace FerroStack
     output_directory_location = deck.location("Output/Directory").describe();
 
     prm.enter_subsection("Discretization");
-    degree = prm.get_integer("Polynomial degree");
+    degree       = prm.get_integer("Polynomial degree");
+    mass_lumping = prm.get_bool("Mass lumping");
     prm.leave_subsection();
 
     prm.enter_subsection("Solver");

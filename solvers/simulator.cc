@@ -356,6 +356,7 @@ namespace FerroStack
     fe_collection     = hp::FECollection<dim>();
     q_collection      = hp::QCollection<dim>();
     face_q_collection = hp::QCollection<dim - 1>();
+    lumped_q_collection = hp::QCollection<dim>();
     for (const std::vector<bool> &lives : masks)
       {
         std::vector<const FiniteElement<dim> *> elements;
@@ -364,6 +365,9 @@ namespace FerroStack
         fe_collection.push_back(FESystem<dim>(elements, std::vector<unsigned>(elements.size(), 1)));
         q_collection.push_back(QGauss<dim>(prm.degree + 1));
         face_q_collection.push_back(QGauss<dim - 1>(prm.degree + 1));
+        // FE_Q's support points are the Gauss-Lobatto points: this rule's
+        // weights are the lumped (diagonal) mass.
+        lumped_q_collection.push_back(QGaussLobatto<dim>(prm.degree + 1));
       }
 
     layer_landau.clear();
@@ -827,10 +831,11 @@ namespace FerroStack
   void
   Simulator<dim>::for_each_point_of_layer(
     const unsigned                                                                            layer,
-    const std::function<void(const FEValues<dim> &, const unsigned, const Vector<double> &)> &f) const
+    const std::function<void(const FEValues<dim> &, const unsigned, const Vector<double> &)> &f,
+    const bool                                                                                nodal) const
   {
     hp::FEValues<dim>           hp_values(fe_collection,
-                                q_collection,
+                                nodal ? lumped_q_collection : q_collection,
                                 update_values | update_quadrature_points | update_JxW_values);
     std::vector<Vector<double>> values;
     for (const auto &cell : dof_handler.active_cell_iterators())
@@ -877,7 +882,7 @@ namespace FerroStack
     double sum = 0;
     for_each_point_of_layer(layer, [&](const FEValues<dim> &fe_values, const unsigned q, const Vector<double> &u) {
       sum += ion_density(layer, u) * fe_values.JxW(q);
-    });
+    }, prm.mass_lumping);
     // Lengths are in nm: [m^-3 nm^dim] -> cm^-2 (1D), cm^-1 (2D), 1 (3D).
     return Utilities::MPI::sum(sum, comm) * std::pow(1e-9, int(dim)) * std::pow(1e-2, 3 - int(dim));
   }

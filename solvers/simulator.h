@@ -362,6 +362,9 @@ namespace FerroStack
     dealii::hp::FECollection<dim>            fe_collection;
     dealii::hp::QCollection<dim>             q_collection;
     dealii::hp::QCollection<dim - 1>         face_q_collection;
+    /// The nodal (Gauss-Lobatto) quadrature of the lumped terms
+    /// (PhysicsModule::lumped_terms, Discretization/Mass lumping).
+    dealii::hp::QCollection<dim>             lumped_q_collection;
     dealii::DoFHandler<dim>                  dof_handler;
     /// The fields (potential; polarization with TDGL; electrons and holes
     /// with carriers), their components and their dofs.
@@ -445,6 +448,7 @@ namespace FerroStack
     /// The FE values of the assembly, built at its first call.
     std::unique_ptr<dealii::hp::FEValues<dim>>     assembly_values;
     std::unique_ptr<dealii::hp::FEFaceValues<dim>> assembly_face_values;
+    std::unique_ptr<dealii::hp::FEValues<dim>>     assembly_lumped_values;
     /// MUMPS with its analysis kept between Newton iterations.
     std::unique_ptr<DirectSolver> direct_solver;
     double                                                        setup_seconds       = 0;
@@ -543,12 +547,14 @@ namespace FerroStack
 
     /// Call @p f(fe_values, q, values) at every quadrature point of the
     /// locally owned cells of layer @p layer, with the solution's values
-    /// there (the layer integrals of terminals.csv).
+    /// there (the layer integrals of terminals.csv); at the nodes when
+    /// @p nodal (the quadrature of the lumped terms, for the integral of a
+    /// density whose storage is lumped).
     void
     for_each_point_of_layer(
       const unsigned layer,
-      const std::function<void(const dealii::FEValues<dim> &, const unsigned, const dealii::Vector<double> &)> &f)
-      const;
+      const std::function<void(const dealii::FEValues<dim> &, const unsigned, const dealii::Vector<double> &)> &f,
+      const bool nodal = false) const;
 
     /// The time-step error of the ion densities for a state difference
     /// @p difference (predicted - new state): the rms of delta c / (c + c0)

@@ -51,13 +51,18 @@ namespace FerroStack
                                                   update_values | update_gradients | update_normal_vectors |
                                                     update_quadrature_points | update_JxW_values);
       }
+    if (!assembly_lumped_values && prm.mass_lumping)
+      assembly_lumped_values = std::make_unique<hp::FEValues<dim>>(fe_collection,
+                                                                   lumped_q_collection,
+                                                                   update_values | update_gradients |
+                                                                     update_quadrature_points | update_JxW_values);
     hp::FEValues<dim>     &hp_values      = *assembly_values;
     hp::FEFaceValues<dim> &hp_face_values = *assembly_face_values;
     FullMatrix<double>     cell_matrix;
     Vector<double>        cell_residual, cell_reference;
     std::vector<types::global_dof_index> dof_indices;
     std::vector<unsigned>                   component;
-    std::vector<const PhysicsModule<dim> *> active_modules, face_modules;
+    std::vector<const PhysicsModule<dim> *> active_modules, face_modules, lumped_modules;
     PointTerms<dim>                         terms;
     // Per component, the gradient of the interpolant with the magnitudes of
     // the nodal values and shape gradients, sum_j |U_j| |grad u_j|: the size
@@ -117,9 +122,14 @@ namespace FerroStack
 
           // The modules active on this cell, and each shape function's component.
           active_modules.clear();
+          lumped_modules.clear();
           for (const PhysicsModule<dim> *module : modules)
             if (module->active_on(cell->material_id()))
-              active_modules.push_back(module);
+              {
+                active_modules.push_back(module);
+                if (module->has_lumped_terms())
+                  lumped_modules.push_back(module);
+              }
           component.resize(n);
           for (unsigned i = 0; i < n; ++i)
             component[i] = fe.system_to_component_index(i).first;
@@ -237,13 +247,55 @@ namespace FerroStack
               }
           };
 
+          // The lumped terms at the nodes (Gauss-Lobatto points, where each
+          // shape function is 1 at its own node and 0 at the others): value
+          // terms only, so row i and column j meet only at their common node.
+          const auto scatter_lumped = [&](const FEValuesBase<dim> &values, const unsigned q) {
+            const double JxW = values.JxW(q);
+            for (unsigned i = 0; i < n; ++i)
+              {
+                const double v = values.shape_value(i, q);
+                if (std::abs(v) < 1e-12)
+                  continue;
+                const unsigned c = component[i];
+                cell_residual(i) += terms.value[c] * v * JxW;
+                if (reference != nullptr)
+                  cell_reference(i) += terms.value_size[c] * std::abs(v) * JxW;
+                if (!with_jacobian)
+                  continue;
+                for (unsigned j = 0; j < n; ++j)
+                  {
+                    const double u = values.shape_value(j, q);
+                    if (std::abs(u) >= 1e-12 && terms.coupled[c][component[j]])
+                      cell_matrix(i, j) += v * terms.dvalue_du[c][component[j]] * u * JxW;
+                  }
+              }
+          };
+
+          const bool lump = prm.mass_lumping && !lumped_modules.empty();
           for (unsigned q = 0; q < n_q; ++q)
             {
               evaluate(fe_values, q);
               terms.clear(n_components);
               for (const PhysicsModule<dim> *module : active_modules)
                 module->cell_terms(state, time_discretization, terms);
+              if (!lump)
+                for (const PhysicsModule<dim> *module : lumped_modules)
+                  module->lumped_terms(state, time_discretization, terms);
               scatter(fe_values, q);
+            }
+          if (lump)
+            {
+              assembly_lumped_values->reinit(cell);
+              const FEValues<dim> &nodal_values = assembly_lumped_values->get_present_fe_values();
+              for (const unsigned q : nodal_values.quadrature_point_indices())
+                {
+                  evaluate(nodal_values, q);
+                  terms.clear(n_components);
+                  for (const PhysicsModule<dim> *module : lumped_modules)
+                    module->lumped_terms(state, time_discretization, terms);
+                  scatter_lumped(nodal_values, q);
+                }
             }
 
           // Face terms (contacts, surface conditions) on the faces that bound

@@ -152,20 +152,58 @@ namespace FerroStack
       return m.occupation(s.value[phi], s.value[eta]).c * density_unit;
     }
 
+    /// The flux, at the cell's quadrature points (none in the initial
+    /// solve, which holds c = c0).
     void
     cell_terms(const PointState<dim> &s, const TimeCoefficients &time, PointTerms<dim> &t) const override
     {
+      if (time.mode == TimeCoefficients::Mode::hold)
+        return;
       const IonSpecies &m   = layers[s.layer];
       const double      z   = m.charge;
       const auto        occ = m.occupation(s.value[phi], s.value[eta]);
       // dc/deta = dc/dx, dc/dphi = -z dc/dx.
       const double c = occ.c, s_c = occ.dcdx;
+      t.couple(eta, phi);
+      t.couple(eta, eta);
+
+      // Flux: D k(c) grad eta . grad v; dk/deta = k'(c) dc/dx, dk/dphi = -z k'(c) dc/dx.
+      const auto [k, dk_dc]          = m.mobility_factor(c);
+      const double                D = m.diffusivity;
+      const dealii::Tensor<1, dim> &grad = s.gradient[eta];
+      for (unsigned d = 0; d < dim; ++d)
+        {
+          t.flux[eta][d] += D * (k + m.floor) * grad[d];
+          t.flux_size[eta][d] += std::abs(D * (k + m.floor) * grad[d]);
+          t.dflux_du[eta][eta][d] += D * dk_dc * s_c * grad[d];
+          t.dflux_du[eta][phi][d] -= z * D * dk_dc * s_c * grad[d];
+          t.dflux_dgrad[eta][eta][d][d] += D * (k + m.floor);
+        }
+    }
+
+    bool
+    has_lumped_terms() const override
+    {
+      return true;
+    }
+
+    /// The space charge and the storage (or the initial solve's c = c0), at
+    /// the nodes when the mass is lumped: then the ion number that the rows
+    /// conserve is the nodal sum, the quadrature of Simulator::ion_number.
+    void
+    lumped_terms(const PointState<dim> &s, const TimeCoefficients &time, PointTerms<dim> &t) const override
+    {
+      const IonSpecies &m   = layers[s.layer];
+      const double      z   = m.charge;
+      const auto        occ = m.occupation(s.value[phi], s.value[eta]);
+      const double      c = occ.c, s_c = occ.dcdx;
 
       // Space charge in Poisson's row: -rho / q = -z (c - c0).
       t.value[phi] -= z * (c - m.density);
       t.value_size[phi] += std::abs(z) * (c + m.density);
       t.dvalue_du[phi][phi] += z * z * s_c;
       t.dvalue_du[phi][eta] -= z * s_c;
+      t.couple(phi, phi);
       t.couple(phi, eta);
       t.couple(eta, phi);
       t.couple(eta, eta);
@@ -198,19 +236,6 @@ namespace FerroStack
           t.value_size[eta] += storage / dt;
           t.dvalue_du[eta][eta] += time.a0 / dt * s_c;
           t.dvalue_du[eta][phi] -= z * time.a0 / dt * s_c;
-        }
-
-      // Flux: D k(c) grad eta . grad v; dk/deta = k'(c) dc/dx, dk/dphi = -z k'(c) dc/dx.
-      const auto [k, dk_dc]          = m.mobility_factor(c);
-      const double                D = m.diffusivity;
-      const dealii::Tensor<1, dim> &grad = s.gradient[eta];
-      for (unsigned d = 0; d < dim; ++d)
-        {
-          t.flux[eta][d] += D * (k + m.floor) * grad[d];
-          t.flux_size[eta][d] += std::abs(D * (k + m.floor) * grad[d]);
-          t.dflux_du[eta][eta][d] += D * dk_dc * s_c * grad[d];
-          t.dflux_du[eta][phi][d] -= z * D * dk_dc * s_c * grad[d];
-          t.dflux_dgrad[eta][eta][d][d] += D * (k + m.floor);
         }
     }
   };

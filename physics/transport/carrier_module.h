@@ -19,7 +19,11 @@ namespace FerroStack
    *   R_p = mu_p p grad phi_p . grad v + (dp/dt + R - G_p) v,
    * n = n(phi, phi_n), p = p(phi, phi_p) Boltzmann, R = SRH, and their
    * space charge p - n in Poisson's row. The flux coefficient carries the
-   * model's density floor (so that depleted rows keep a conductance).
+   * model's density floor (so that depleted rows keep a conductance). The
+   * fluxes are cell terms; the space charge, storage and recombination are
+   * lumped terms (PhysicsModule::lumped_terms), so that Poisson's charge
+   * and the continuity rows' storage share one quadrature and the sum of
+   * the terminal currents vanishes with either.
    * G is a manufactured generation (tests); the optical module will add its
    * own rows' generation the same way.
    */
@@ -88,8 +92,44 @@ namespace FerroStack
                               m.mu_p * (m.holes(s.value[phi], s.value[p]) + m.density_floor) * s.gradient[p]);
     }
 
+    /// The fluxes, at the cell's quadrature points.
     void
-    cell_terms(const PointState<dim> &s, const TimeCoefficients &time, PointTerms<dim> &t) const override
+    cell_terms(const PointState<dim> &s, const TimeCoefficients &, PointTerms<dim> &t) const override
+    {
+      const SemiconductorModel &m   = layers[s.layer];
+      const double              n_q = m.electrons(s.value[phi], s.value[n]);
+      const double              p_q = m.holes(s.value[phi], s.value[p]);
+      // dn/dphi = n, dn/dphi_n = -n, dp/dphi = -p, dp/dphi_p = p.
+      for (const unsigned c : {n, p})
+        for (const unsigned e : {phi, n, p})
+          t.couple(c, e);
+      const dealii::Tensor<1, dim> &grad_n = s.gradient[n], &grad_p = s.gradient[p];
+      for (unsigned d = 0; d < dim; ++d)
+        {
+          t.flux[n][d] += m.mu_n * (n_q + m.density_floor) * grad_n[d];
+          t.flux_size[n][d] += std::abs(m.mu_n * (n_q + m.density_floor) * grad_n[d]);
+          t.dflux_du[n][phi][d] += m.mu_n * n_q * grad_n[d];
+          t.dflux_du[n][n][d] -= m.mu_n * n_q * grad_n[d];
+          t.dflux_dgrad[n][n][d][d] += m.mu_n * (n_q + m.density_floor);
+
+          t.flux[p][d] += m.mu_p * (p_q + m.density_floor) * grad_p[d];
+          t.flux_size[p][d] += std::abs(m.mu_p * (p_q + m.density_floor) * grad_p[d]);
+          t.dflux_du[p][phi][d] -= m.mu_p * p_q * grad_p[d];
+          t.dflux_du[p][p][d] += m.mu_p * p_q * grad_p[d];
+          t.dflux_dgrad[p][p][d][d] += m.mu_p * (p_q + m.density_floor);
+        }
+    }
+
+    bool
+    has_lumped_terms() const override
+    {
+      return true;
+    }
+
+    /// The space charge, storage, recombination and generation (at the
+    /// nodes when the mass is lumped).
+    void
+    lumped_terms(const PointState<dim> &s, const TimeCoefficients &time, PointTerms<dim> &t) const override
     {
       const SemiconductorModel &m   = layers[s.layer];
       const double              n_q = m.electrons(s.value[phi], s.value[n]);
@@ -102,6 +142,7 @@ namespace FerroStack
       t.dvalue_du[phi][phi] += n_q + p_q;
       t.dvalue_du[phi][n] -= n_q;
       t.dvalue_du[phi][p] -= p_q;
+      t.couple(phi, phi);
       t.couple(phi, n);
       t.couple(phi, p);
 
@@ -139,25 +180,9 @@ namespace FerroStack
           p_size += std::abs(G_p);
         }
 
-      // dn/dphi = n, dn/dphi_n = -n, dp/dphi = -p, dp/dphi_p = p.
       for (const unsigned c : {n, p})
         for (const unsigned e : {phi, n, p})
           t.couple(c, e);
-      const dealii::Tensor<1, dim> &grad_n = s.gradient[n], &grad_p = s.gradient[p];
-      for (unsigned d = 0; d < dim; ++d)
-        {
-          t.flux[n][d] += m.mu_n * (n_q + m.density_floor) * grad_n[d];
-          t.flux_size[n][d] += std::abs(m.mu_n * (n_q + m.density_floor) * grad_n[d]);
-          t.dflux_du[n][phi][d] += m.mu_n * n_q * grad_n[d];
-          t.dflux_du[n][n][d] -= m.mu_n * n_q * grad_n[d];
-          t.dflux_dgrad[n][n][d][d] += m.mu_n * (n_q + m.density_floor);
-
-          t.flux[p][d] += m.mu_p * (p_q + m.density_floor) * grad_p[d];
-          t.flux_size[p][d] += std::abs(m.mu_p * (p_q + m.density_floor) * grad_p[d]);
-          t.dflux_du[p][phi][d] -= m.mu_p * p_q * grad_p[d];
-          t.dflux_du[p][p][d] += m.mu_p * p_q * grad_p[d];
-          t.dflux_dgrad[p][p][d][d] += m.mu_p * (p_q + m.density_floor);
-        }
       t.value[n] -= dn_dt + srh.R;
       t.value_size[n] += n_size;
       t.dvalue_du[n][phi] -= (mass + srh.dR_dn) * n_q - srh.dR_dp * p_q;
