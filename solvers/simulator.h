@@ -52,6 +52,8 @@ namespace FerroStack
    * generation rate to the electron and hole continuity equations:
    *   R_n = int mu_n n grad phi_n . grad v - (dn/dt + R - G_n) v,
    *   R_p = int mu_p p grad phi_p . grad v + (dp/dt + R - G_p) v.
+   * With ions, @p ion_source adds a source S to the ion rows (time steps
+   * only; the initial solve holds c = c0): dc/dt + div J = S.
    * All are in scaled units (lengths in nm, potential in kT/q, Scaling).
    */
   template <int dim>
@@ -61,6 +63,7 @@ namespace FerroStack
     std::shared_ptr<dealii::Function<dim>> source;
     std::shared_ptr<dealii::Function<dim>> permittivity;
     std::shared_ptr<dealii::Function<dim>> carrier_source;
+    std::shared_ptr<dealii::Function<dim>> ion_source;
   };
 
   /// The iteration counts and timings of one solve, for run.log and benchmarks.

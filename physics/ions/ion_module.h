@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <vector>
 
 namespace FerroStack
@@ -55,6 +56,8 @@ namespace FerroStack
     double                  time_scale   = 1; ///< Scaling::time [s]
     double                  density_unit = 1; ///< Scaling::density [m^-3]
     unsigned                phi = 0, eta = 1; ///< components (from the registry)
+    /// A manufactured source S of the ion rows (tests, scaled): dc/dt + div J = S.
+    std::function<double(const dealii::Point<dim> &)> manufactured_source;
 
     /// An active electrode (scaled): its boundary id, k0 (L / time unit),
     /// c_eq, ln(c_eq / (c_max - c_eq)) of the layer it touches, alpha and
@@ -236,6 +239,12 @@ namespace FerroStack
           t.value_size[eta] += storage / dt;
           t.dvalue_du[eta][eta] += time.a0 / dt * s_c;
           t.dvalue_du[eta][phi] -= z * time.a0 / dt * s_c;
+        }
+      if (manufactured_source)
+        {
+          const double S = manufactured_source(s.x);
+          t.value[eta] -= S;
+          t.value_size[eta] += std::abs(S);
         }
     }
   };

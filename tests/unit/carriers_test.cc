@@ -597,7 +597,8 @@ end
     simulator.set_manufactured_solution({std::make_shared<DriftDiffusionExact<dim>>(u),
                                          std::make_shared<DriftDiffusionPoissonSource<dim>>(u),
                                          nullptr,
-                                         std::make_shared<DriftDiffusionGeneration<dim>>(u)});
+                                         std::make_shared<DriftDiffusionGeneration<dim>>(u),
+                                         nullptr});
     simulator.setup();
     // The material constants of the simulator's own carrier model (the
     // MMS checks the discretization, not the library).

@@ -113,6 +113,7 @@ end
     simulator.set_manufactured_solution({std::make_shared<Exact<dim>>(),
                                          std::make_shared<Source<dim>>(),
                                          std::make_shared<Permittivity<dim>>(),
+                                         nullptr,
                                          nullptr});
     simulator.setup();
     simulator.solve_at(0);

@@ -8,6 +8,7 @@
 #include "test_utilities.h"
 
 #include <cmath>
+#include <iostream>
 #include <sstream>
 
 using namespace FerroStack;
@@ -315,4 +316,181 @@ TEST(Ions, ExchangeElectrodeInjectsItsIonicCurrent)
   std::cout << "  exchange: N grows by " << (N.back() - N0) / N0 << " (relative), largest current " << I_max
             << " A/m^2\n";
   EXPECT_GT(N.back() - N0, 1e-3 * N0); // the electrode injected ions
+}
+
+namespace
+{
+  /**
+   * A manufactured steady state of Poisson + ions (scaled units: nm, kT/q,
+   * Scaling) in a blocking cell of length L: phi = 1.5 sin(0.3 z + 0.2),
+   * eta = A + cos(pi z / L) (zero gradient, hence zero flux, at both
+   * electrodes), c = c_max / (1 + exp(z phi - eta)), A such that the ion
+   * number is c0 L. The contacts impose phi and eta (a manufactured
+   * problem's Dirichlet data: a blocking cell's steady state would need its
+   * source's quadrature to sum to zero exactly). The sources are the strong forms'
+   * remainders, S = -div(D (k(c) + floor) grad eta) for the ions and
+   * s = -eps phi'' - z (c - c0) for Poisson, by nested central
+   * differences (h = 1e-4 nm).
+   */
+  struct IonSteadyState
+  {
+    IonSpecies s;
+    double     eps = 8, L = 20, A = 0;
+
+    std::array<double, 2>
+    values(const double z) const
+    {
+      return {{1.5 * std::sin(0.3 * z + 0.2), A + std::cos(M_PI * z / L)}};
+    }
+    double
+    density(const double z) const
+    {
+      const auto v = values(z);
+      return s.occupation(v[0], v[1]).c;
+    }
+    double
+    derivative(const double z, const unsigned c) const
+    {
+      const double h = 1e-4;
+      return (values(z + h)[c] - values(z - h)[c]) / (2 * h);
+    }
+    double
+    flux(const double z) const
+    {
+      return s.diffusivity * (s.mobility_factor(density(z)).first + s.floor) * derivative(z, 1);
+    }
+    /// A from the ion number, by bisection (c increases with A).
+    void
+    fix_number()
+    {
+      double lo = -30, hi = 10;
+      for (unsigned it = 0; it < 200; ++it)
+        {
+          A                = 0.5 * (lo + hi);
+          const unsigned m = 20000;
+          double         N = 0;
+          for (unsigned i = 0; i <= m; ++i) // Simpson
+            N += (i == 0 || i == m ? 1 : i % 2 ? 4 : 2) * density(L * i / m);
+          N *= L / m / 3;
+          (N < s.density * L ? lo : hi) = A;
+        }
+    }
+  };
+
+  class IonExact : public dealii::Function<1>
+  {
+  public:
+    explicit IonExact(const IonSteadyState &u)
+        : dealii::Function<1>(2)
+        , u(u)
+    {}
+    double
+    value(const dealii::Point<1> &p, const unsigned c) const override
+    {
+      return u.values(p[0])[c];
+    }
+    dealii::Tensor<1, 1>
+    gradient(const dealii::Point<1> &p, const unsigned c) const override
+    {
+      dealii::Tensor<1, 1> g;
+      g[0] = u.derivative(p[0], c);
+      return g;
+    }
+    const IonSteadyState &u;
+  };
+
+  class IonPoissonSource : public dealii::Function<1>
+  {
+  public:
+    explicit IonPoissonSource(const IonSteadyState &u)
+        : u(u)
+    {}
+    double
+    value(const dealii::Point<1> &p, const unsigned = 0) const override
+    {
+      const double z = p[0], h = 1e-4;
+      const double laplace = (u.derivative(z + h, 0) - u.derivative(z - h, 0)) / (2 * h);
+      return -u.eps * laplace - u.s.charge * (u.density(z) - u.s.density);
+    }
+    const IonSteadyState &u;
+  };
+
+  class IonRowSource : public dealii::Function<1>
+  {
+  public:
+    explicit IonRowSource(const IonSteadyState &u)
+        : u(u)
+    {}
+    double
+    value(const dealii::Point<1> &p, const unsigned = 0) const override
+    {
+      const double h = 1e-4;
+      return -(u.flux(p[0] + h) - u.flux(p[0] - h)) / (2 * h);
+    }
+    const IonSteadyState &u;
+  };
+
+  /// L2 and H1-seminorm errors of (phi, eta) after the cell of @p cells
+  /// cells has relaxed (100 of its diffusion times L^2 / D) to the steady
+  /// state its sources make, with the mass lumped or not.
+  std::array<double, 2>
+  ion_steady_errors(const unsigned cells, const bool lumped)
+  {
+    const std::string deck = "set Dimension = 1\n"
+                             "subsection Stack\n  set Layers = cell: CIPS: 20 : " +
+                             std::to_string(cells) +
+                             "\nend\n"
+                             "subsection Contacts\n  set List = bottom: bottom: metal(Au), top: top: metal(Au)\nend\n"
+                             "subsection Physics\n  set Polarization = off\n  set Ions = true\nend\n"
+                             "subsection Materials\n  subsection CIPS\n    set Permittivity = 8\n"
+                             "    set Ion charge = 1\n    set Ion density = 1e19\n    set Ion max density = 1e21\n"
+                             "    set Ion diffusivity = 1e-11\n  end\nend\n"
+                             "subsection Discretization\n  set Mass lumping = " +
+                             std::string(lumped ? "true" : "false") +
+                             "\nend\n"
+                             "subsection Time\n  set End time = 40\n  set Initial step = 1e-6\n  set Max step = 2\n"
+                             "  set Tolerance = 1e-4\nend\n"
+                             "subsection Output\n  set Fields =\nend\n";
+    const std::string name = "ions_mms_" + std::to_string(cells) + (lumped ? "_lumped" : "");
+    const Parameters  prm(Testing::write_deck(name, deck));
+    RunLog            log(false);
+    log.quiet_terminal(true);
+    Simulator<1>   simulator(prm, MPI_COMM_WORLD, log);
+    IonSteadyState u;
+    u.s = IonSpecies::of(prm.materials.get("CIPS"), Scaling(prm.temperature));
+    u.fix_number();
+    simulator.set_manufactured_solution({std::make_shared<IonExact>(u),
+                                         std::make_shared<IonPoissonSource>(u),
+                                         nullptr,
+                                         nullptr,
+                                         std::make_shared<IonRowSource>(u)});
+    simulator.setup();
+    simulator.run(Testing::scratch_directory() + "/" + name + "_out");
+    return simulator.manufactured_errors();
+  }
+} // namespace
+
+// Poisson + ions, a manufactured steady state reached through the time
+// loop: Q1 converges at O(h^2) in L2 and O(h) in H1 for (phi, eta), with
+// the lumped and the consistent mass.
+TEST(Ions, ManufacturedSteadyStateConvergesAtOptimalRates)
+{
+  for (const bool lumped : {true, false})
+    {
+      const std::vector<unsigned>        meshes = {20, 40, 80, 160};
+      std::vector<std::array<double, 2>> e;
+      for (const unsigned n : meshes)
+        e.push_back(ion_steady_errors(n, lumped));
+      for (std::size_t i = 1; i < e.size(); ++i)
+        {
+          const double l2 = std::log2(e[i - 1][0] / e[i][0]), h1 = std::log2(e[i - 1][1] / e[i][1]);
+          std::cout << "  ions MMS" << (lumped ? " (lumped)" : "") << " n = " << meshes[i] << ": L2 " << e[i][0]
+                    << " rate " << l2 << ", H1 " << e[i][1] << " rate " << h1 << "\n";
+          if (i + 1 == e.size())
+            {
+              EXPECT_NEAR(l2, 2., 0.1);
+              EXPECT_NEAR(h1, 1., 0.1);
+            }
+        }
+    }
 }
