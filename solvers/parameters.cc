@@ -907,6 +907,9 @@ namespace FerroStack
                 throw DeckError(where("Ion activation energy") + "has " + short_number(Ea) + ", but " + ions +
                                 " need an activation energy >= 0 eV");
             }
+          if (const auto a = m.get("Ion hopping distance"); a && (!(*a >= 0) || !std::isfinite(*a)))
+            throw DeckError(where("Ion hopping distance") + "has " + short_number(*a) + ", but " + ions +
+                            " need a hopping distance >= 0 nm (0: no field-assisted hopping)");
           if (i > 0 && ionic[i - 1])
             throw DeckError(deck.location("Stack/Layers").describe() + ": Stack/Layers: the ionic layers '" +
                             prm.layers[i - 1].name + "' and '" + l.name +

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <tuple>
 #include <vector>
 
 namespace FerroStack
@@ -56,6 +57,10 @@ namespace FerroStack
     double                  time_scale   = 1; ///< Scaling::time [s]
     double                  density_unit = 1; ///< Scaling::density [m^-3]
     unsigned                phi = 0, eta = 1; ///< components (from the registry)
+    /// A factor on the ions' mobility at a point (1 if unset): the hook of
+    /// light-assisted hopping (the optical module will set it from its
+    /// generation rate); it must not depend on the unknowns.
+    std::function<double(const dealii::Point<dim> &, unsigned layer)> mobility_enhancement;
     /// A manufactured source S of the ion rows (tests, scaled): dc/dt + div J = S.
     std::function<double(const dealii::Point<dim> &)> manufactured_source;
 
@@ -145,6 +150,13 @@ namespace FerroStack
       t.couple(eta, eta);
     }
 
+    /// The mobility_enhancement at the point of @p s (1 without).
+    double
+    mobility_factor(const PointState<dim> &s) const
+    {
+      return mobility_enhancement ? mobility_enhancement(s.x, s.layer) : 1.;
+    }
+
     /// The ion density [m^-3] at a point (zero where no ions live).
     double
     density(const PointState<dim> &s) const
@@ -170,10 +182,15 @@ namespace FerroStack
       t.couple(eta, phi);
       t.couple(eta, eta);
 
-      // Flux: D k(c) grad eta . grad v; dk/deta = k'(c) dc/dx, dk/dphi = -z k'(c) dc/dx.
+      // Flux: D g k(c) grad eta . grad v; dk/deta = k'(c) dc/dx, dk/dphi =
+      // -z k'(c) dc/dx; g the field-assisted hopping factor (1 without) and
+      // its derivative along grad phi (IonSpecies::field_factor).
       const auto [k, dk_dc]          = m.mobility_factor(c);
-      const double                D = m.diffusivity;
-      const dealii::Tensor<1, dim> &grad = s.gradient[eta];
+      const dealii::Tensor<1, dim> &grad = s.gradient[eta], &grad_phi = s.gradient[phi];
+      double                        g = 1, h = 0;
+      if (m.hopping > 0)
+        std::tie(g, h) = m.field_factor(grad_phi.norm());
+      const double D = m.diffusivity * g * mobility_factor(s);
       for (unsigned d = 0; d < dim; ++d)
         {
           t.flux[eta][d] += D * (k + m.floor) * grad[d];
@@ -181,6 +198,10 @@ namespace FerroStack
           t.dflux_du[eta][eta][d] += D * dk_dc * s_c * grad[d];
           t.dflux_du[eta][phi][d] -= z * D * dk_dc * s_c * grad[d];
           t.dflux_dgrad[eta][eta][d][d] += D * (k + m.floor);
+          if (m.hopping > 0)
+            for (unsigned e = 0; e < dim; ++e)
+              t.dflux_dgrad[eta][phi][d][e] +=
+                D / g * (k + m.floor) * grad[d] * m.hopping * m.hopping * h * grad_phi[e];
         }
     }
 

@@ -42,6 +42,9 @@ namespace FerroStack
     /// changes no equilibrium (zero flux is still grad eta = 0) and no
     /// conservation (the flux stays a flux), only depleted kinetics.
     double floor = 0;
+    /// |z| a / 2 (scaled; a the `Ion hopping distance`): the field-assisted
+    /// hopping of field_factor, 0 = constant mobility.
+    double hopping = 0;
 
     /// The species of material @p m at temperature scale.temperature
     /// (parameters.cc checks the keys first).
@@ -62,6 +65,8 @@ namespace FerroStack
       s.diffusivity   = D * 1e-4 / (scale.mobility * scale.potential);
       s.site_blocking = m.ion_flux == "site-blocking";
       s.floor         = 1e-12 * s.density;
+      // Lengths are scaled in nm.
+      s.hopping = 0.5 * std::abs(s.charge) * m.get("Ion hopping distance").value_or(0.) * 1e-9 / scale.length;
       return s;
     }
 
@@ -103,6 +108,30 @@ namespace FerroStack
     electrochemical_potential(const double c, const double phi) const
     {
       return std::log(c / (max_density - c)) + charge * phi;
+    }
+
+    /**
+     * Field-assisted hopping (Mott and Gurney, Electronic Processes in Ionic
+     * Crystals, 1940, ch. II; the nonlinear drift of ionic memristor
+     * models): an ion hopping a distance a over a barrier that the field E
+     * tilts by z q a E / 2 moves at sinh(u)/u times its low-field rate,
+     * u = |z| q a |E| / (2 kT). The factor g(u) multiplies the flux
+     * coefficient, J = -D k(c) g grad eta, so that equilibrium (grad eta =
+     * 0) is unchanged. With u = hopping |grad phi| (scaled), returns g and
+     * h = g'(u) / u, so that dg/d(grad phi) = hopping^2 h grad phi (finite
+     * at zero field: h(0) = 1/3).
+     */
+    std::pair<double, double>
+    field_factor(const double grad_phi_norm) const
+    {
+      const double u = hopping * grad_phi_norm;
+      if (u < 1e-3)
+        return {1 + u * u / 6, 1. / 3 + u * u / 30};
+      // Bounded: beyond u = 300 (a barrier tilted by 300 kT) no iterate
+      // of a physical state goes, and sinh would overflow at 710.
+      const double v = std::min(u, 300.);
+      const double sh = std::sinh(v), ch = std::cosh(v);
+      return {sh / v, u > 300. ? 0. : (v * ch - sh) / (v * v * v)};
     }
 
     /// The flux coefficient k(c) and dk/dc.

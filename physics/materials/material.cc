@@ -98,6 +98,10 @@ namespace FerroStack
       {"Ion diffusivity", "cm^2/s", "Ion diffusivity; if unset, prefactor exp(-Ea/kT)."},
       {"Ion diffusivity prefactor", "cm^2/s", "Arrhenius prefactor D0 of the ion diffusivity."},
       {"Ion activation energy", "eV", "Arrhenius activation energy Ea of the ion diffusivity."},
+      {"Ion hopping distance",
+       "nm",
+       "Hopping distance a of field-assisted ion hopping (Mott-Gurney): the ion flux grows by "
+       "sinh(u)/u, u = |z| q a |E| / (2 kT), over the low-field law; unset or 0: constant mobility."},
       {"Ion exchange rate",
        "cm/s",
        "Of an electrode metal: the rate constant k0 of its Butler-Volmer exchange of the mobile ions of the "

@@ -148,6 +148,10 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
      good_with("    set Permittivity = 9", "    set Permittivity = 9\n    set Ion max density = 1e18") +
        "subsection Physics\n  set Ions = true\nend\n",
      {":21:", "Materials/CIPS/Ion max density", "site density above the mean density"}},
+    {"negative_hopping_distance",
+     good_with("    set Permittivity = 9", "    set Permittivity = 9\n    set Ion hopping distance = -1") +
+       "subsection Physics\n  set Ions = true\nend\n",
+     {":21:", "Materials/CIPS/Ion hopping distance", "hopping distance >= 0 nm"}},
     {"ions_without_ionic_layer",
      good_with("    set Permittivity = 9", "    set Permittivity = 9\n    set Ion density = 0") +
        "subsection Physics\n  set Ions = true\nend\n",

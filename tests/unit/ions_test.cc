@@ -28,6 +28,7 @@ namespace
     std::string flux  = "activity";
     std::string bottom_metal = "Au"; ///< Cu: an active electrode (library exchange keys)
     double      end_time = 2, max_step = 0.1, tolerance = 1e-5;
+    double      hopping  = 0; ///< Ion hopping distance [nm]; 0 = constant mobility
 
     std::string
     deck() const
@@ -41,7 +42,8 @@ namespace
         << "subsection Physics\n  set Polarization = off\n  set Ions = true\nend\n"
         << "subsection Materials\n  subsection CIPS\n    set Permittivity = " << eps
         << "\n    set Ion charge = 1\n    set Ion density = " << c0 << "\n    set Ion max density = " << c_max
-        << "\n    set Ion diffusivity = " << D << "\n    set Ion flux = " << flux << "\n  end\nend\n"
+        << "\n    set Ion diffusivity = " << D << "\n    set Ion flux = " << flux
+        << "\n    set Ion hopping distance = " << hopping << "\n  end\nend\n"
         << "subsection Time\n  set End time = " << end_time << "\n  set Initial step = 1e-8\n  set Max step = "
         << max_step << "\n  set Tolerance = " << tolerance << "\nend\n"
         << "subsection Output\n  set Fields =\nend\n";
@@ -227,10 +229,33 @@ TEST(Ions, BlockingCellChargesWithItsRcTime)
   EXPECT_NEAR(measured, tau, 0.03 * tau);
 }
 
+// Field-assisted hopping: before the double layers form (t << the RC
+// time), the ionic current of a blocking cell at 1 V over 100 nm is the
+// bulk drift current, and a hopping distance of a = 10 nm multiplies it by
+// sinh(u)/u with u = z q a E / (2 kT) (about 1.9); with a = 0 by 1.
+TEST(Ions, FieldAssistedHoppingScalesTheDriftCurrent)
+{
+  const auto early_current = [](const double a) {
+    BlockingCell cell;
+    cell.bias     = "PWL(0 0, 1e-7 1)";
+    cell.end_time = 2e-5;
+    cell.max_step = 1e-6;
+    cell.hopping  = a;
+    cell.cells    = 200;
+    const auto t  = Testing::run_deck<1>("ions_hopping_" + std::to_string(int(a)), cell.deck());
+    return t["I_bottom"].back();
+  };
+  const double T = 300, V_T = k_B * T / q, E = 1. / 100e-9, u = 0.5 * 10e-9 * E / V_T;
+  const double expected = std::sinh(u) / u, measured = early_current(10) / early_current(0);
+  std::cout << "  hopping: u = " << u << ", current ratio " << measured << ", sinh(u)/u = " << expected << "\n";
+  // The bulk field and density drift by t / RC ~ 4e-4 by 2e-5 s.
+  EXPECT_NEAR(measured, expected, 5e-3 * expected);
+}
+
 // The Jacobian of the ion rows and their coupling to the potential (Poisson
 // space charge), in a ferroelectric semiconductor with carriers and TDGL
-// (alpha-In2Se3 with mobile Se vacancies, z = 2), for both flux forms,
-// against central differences, after a short biased transient.
+// (alpha-In2Se3 with mobile Se vacancies, z = 2), for both flux forms (the
+// site-blocking one with field-assisted hopping, a = 2 nm), against central differences, after a short biased transient.
 TEST(Ions, JacobianMatchesFiniteDifferences)
 {
   for (const std::string flux : {"activity", "site-blocking"})
@@ -260,6 +285,7 @@ subsection Materials
     set Ion max density = 1e19
     set Ion diffusivity = 1e-4
     set Ion flux = )" + flux + R"(
+    set Ion hopping distance = )" + (flux == "site-blocking" ? "2" : "0") + R"(
   end
 end
 subsection Time
