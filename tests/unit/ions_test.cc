@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <deal.II/base/function.h>
+
 #include "test_utilities.h"
 
 #include <cmath>
@@ -385,6 +387,20 @@ namespace
     {
       return s.diffusivity * (s.mobility_factor(density(z)).first + s.floor) * derivative(z, 1);
     }
+    /// Poisson's source, -eps phi'' - z (c - c0).
+    double
+    poisson_source(const double z) const
+    {
+      const double h = 1e-4;
+      return -eps * (derivative(z + h, 0) - derivative(z - h, 0)) / (2 * h) - s.charge * (density(z) - s.density);
+    }
+    /// The ion rows' source, -div(D (k + floor) grad eta).
+    double
+    ion_source(const double z) const
+    {
+      const double h = 1e-4;
+      return -(flux(z + h) - flux(z - h)) / (2 * h);
+    }
     /// A from the ion number, by bisection (c increases with A).
     void
     fix_number()
@@ -425,37 +441,6 @@ namespace
     const IonSteadyState &u;
   };
 
-  class IonPoissonSource : public dealii::Function<1>
-  {
-  public:
-    explicit IonPoissonSource(const IonSteadyState &u)
-        : u(u)
-    {}
-    double
-    value(const dealii::Point<1> &p, const unsigned = 0) const override
-    {
-      const double z = p[0], h = 1e-4;
-      const double laplace = (u.derivative(z + h, 0) - u.derivative(z - h, 0)) / (2 * h);
-      return -u.eps * laplace - u.s.charge * (u.density(z) - u.s.density);
-    }
-    const IonSteadyState &u;
-  };
-
-  class IonRowSource : public dealii::Function<1>
-  {
-  public:
-    explicit IonRowSource(const IonSteadyState &u)
-        : u(u)
-    {}
-    double
-    value(const dealii::Point<1> &p, const unsigned = 0) const override
-    {
-      const double h = 1e-4;
-      return -(u.flux(p[0] + h) - u.flux(p[0] - h)) / (2 * h);
-    }
-    const IonSteadyState &u;
-  };
-
   /// L2 and H1-seminorm errors of (phi, eta) after the cell of @p cells
   /// cells has relaxed (100 of its diffusion times L^2 / D) to the steady
   /// state its sources make, with the mass lumped or not.
@@ -486,10 +471,12 @@ namespace
     u.s = IonSpecies::of(prm.materials.get("CIPS"), Scaling(prm.temperature));
     u.fix_number();
     simulator.set_manufactured_solution({std::make_shared<IonExact>(u),
-                                         std::make_shared<IonPoissonSource>(u),
+                                         std::make_shared<dealii::ScalarFunctionFromFunctionObject<1>>(
+                                           [&u](const dealii::Point<1> &p) { return u.poisson_source(p[0]); }),
                                          nullptr,
                                          nullptr,
-                                         std::make_shared<IonRowSource>(u)});
+                                         std::make_shared<dealii::ScalarFunctionFromFunctionObject<1>>(
+                                           [&u](const dealii::Point<1> &p) { return u.ion_source(p[0]); })});
     simulator.setup();
     simulator.run(Testing::scratch_directory() + "/" + name + "_out");
     return simulator.manufactured_errors();
