@@ -5,6 +5,7 @@
 #include <deal.II/base/tensor.h>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,6 +37,42 @@ namespace FerroStack
     double a1 = 0; ///< coefficient of the last accepted state
     double a2 = 0; ///< coefficient of the one before (BDF2)
     double dt = 1; ///< [s]
+
+    /// The BDF rate of a stored quantity and the size of its terms.
+    struct Rate
+    {
+      double value = 0; ///< (a0 x + a1 x_1 + a2 x_2) / dt
+      double size  = 0; ///< (|a0 x| + |a1 x_1| + |a2 x_2|) / dt
+      double mass  = 0; ///< a0 / dt, d value / d x
+    };
+
+    /// The rate of x, in time units of @p time_unit seconds, from its
+    /// present value @p x and @p old(k), its value at accepted state k (0
+    /// the last), asked for only where its coefficient is not zero; zero
+    /// outside BDF mode.
+    template <typename OldValue>
+    Rate
+    rate(const double x, const double time_unit, const OldValue &old) const
+    {
+      Rate r;
+      if (mode != Mode::bdf)
+        return r;
+      const double step = dt / time_unit;
+      r.value           = a0 * x;
+      r.size            = std::abs(r.value);
+      const double a[2] = {a1, a2};
+      for (unsigned k = 0; k < 2; ++k)
+        if (a[k] != 0)
+          {
+            const double term = a[k] * old(k);
+            r.value += term;
+            r.size += std::abs(term);
+          }
+      r.value /= step;
+      r.size /= step;
+      r.mass = a0 / step;
+      return r;
+    }
   };
 
   /**
@@ -182,7 +219,8 @@ namespace FerroStack
     /**
      * Add the module's terms of densities at one point: their space charge,
      * storage (BDF) and reactions (recombination, generation), value terms
-     * only (value, value_size, dvalue_du). The simulator evaluates them at
+     * only (value, value_size, dvalue_du), from the state's values, not its
+     * gradients (which are zero at the nodes). The simulator evaluates them at
      * the element's nodes (nodal quadrature: a lumped mass, the box method's
      * control-volume balance) when `Discretization/Mass lumping` is on, and
      * at the cell's quadrature points otherwise. Lumped, the storage of a

@@ -54,14 +54,14 @@ namespace FerroStack
     if (!assembly_lumped_values && prm.mass_lumping)
       assembly_lumped_values = std::make_unique<hp::FEValues<dim>>(fe_collection,
                                                                    lumped_q_collection,
-                                                                   update_values | update_gradients |
-                                                                     update_quadrature_points | update_JxW_values);
+                                                                   update_values | update_quadrature_points |
+                                                                     update_JxW_values);
     hp::FEValues<dim>     &hp_values      = *assembly_values;
     hp::FEFaceValues<dim> &hp_face_values = *assembly_face_values;
     FullMatrix<double>     cell_matrix;
     Vector<double>        cell_residual, cell_reference;
     std::vector<types::global_dof_index> dof_indices;
-    std::vector<unsigned>                   component;
+    std::vector<unsigned>                   component, node_dofs;
     std::vector<const PhysicsModule<dim> *> active_modules, face_modules, lumped_modules;
     PointTerms<dim>                         terms;
     // Per component, the gradient of the interpolant with the magnitudes of
@@ -145,7 +145,9 @@ namespace FerroStack
           // component's value and gradient, the BDF history and the last
           // accepted states; with the reference, the gradients' nodal sums of
           // magnitudes, sum_j |U_j| |grad u_j|.
-          const auto evaluate = [&](const FEValuesBase<dim> &values, const unsigned q) {
+          // At the nodes of the lumped terms (value terms only) the gradients
+          // are left zero and the shape functions of other nodes skipped.
+          const auto evaluate = [&](const FEValuesBase<dim> &values, const unsigned q, const bool gradients = true) {
             state.x = values.quadrature_point(q);
             for (unsigned c = 0; c < n_components; ++c)
               {
@@ -158,16 +160,20 @@ namespace FerroStack
               }
             for (unsigned j = 0; j < n; ++j)
               {
-                const unsigned        c     = component[j];
-                const double          shape = values.shape_value(j, q);
-                const Tensor<1, dim> &grad  = values.shape_grad(j, q);
+                const unsigned c     = component[j];
+                const double   shape = values.shape_value(j, q);
+                if (!gradients && shape == 0)
+                  continue;
                 state.value[c] += local_values[j] * shape;
-                state.gradient[c] += local_values[j] * grad;
                 if (has_P)
                   state.history[c] += local_history[j] * shape;
                 if (with_states)
                   for (unsigned s = 0; s < 2; ++s)
                     state.old_value[s][c] += local_states[s][j] * shape;
+                if (!gradients)
+                  continue;
+                const Tensor<1, dim> &grad = values.shape_grad(j, q);
+                state.gradient[c] += local_values[j] * grad;
                 if (reference != nullptr)
                   for (unsigned d = 0; d < dim; ++d)
                     abs_gradient[c][d] += std::abs(local_values[j]) * std::abs(grad[d]);
@@ -252,23 +258,23 @@ namespace FerroStack
           // terms only, so row i and column j meet only at their common node.
           const auto scatter_lumped = [&](const FEValuesBase<dim> &values, const unsigned q) {
             const double JxW = values.JxW(q);
+            // The shape functions of node q (one per component that lives there).
+            node_dofs.clear();
             for (unsigned i = 0; i < n; ++i)
+              if (std::abs(values.shape_value(i, q)) >= 1e-12)
+                node_dofs.push_back(i);
+            for (const unsigned i : node_dofs)
               {
-                const double v = values.shape_value(i, q);
-                if (std::abs(v) < 1e-12)
-                  continue;
+                const double   v = values.shape_value(i, q);
                 const unsigned c = component[i];
                 cell_residual(i) += terms.value[c] * v * JxW;
                 if (reference != nullptr)
                   cell_reference(i) += terms.value_size[c] * std::abs(v) * JxW;
                 if (!with_jacobian)
                   continue;
-                for (unsigned j = 0; j < n; ++j)
-                  {
-                    const double u = values.shape_value(j, q);
-                    if (std::abs(u) >= 1e-12 && terms.coupled[c][component[j]])
-                      cell_matrix(i, j) += v * terms.dvalue_du[c][component[j]] * u * JxW;
-                  }
+                for (const unsigned j : node_dofs)
+                  if (terms.coupled[c][component[j]])
+                    cell_matrix(i, j) += v * terms.dvalue_du[c][component[j]] * values.shape_value(j, q) * JxW;
               }
           };
 
@@ -290,7 +296,7 @@ namespace FerroStack
               const FEValues<dim> &nodal_values = assembly_lumped_values->get_present_fe_values();
               for (const unsigned q : nodal_values.quadrature_point_indices())
                 {
-                  evaluate(nodal_values, q);
+                  evaluate(nodal_values, q, false);
                   terms.clear(n_components);
                   for (const PhysicsModule<dim> *module : lumped_modules)
                     module->lumped_terms(state, time_discretization, terms);

@@ -152,7 +152,7 @@ namespace FerroStack
 
     /// The mobility_enhancement at the point of @p s (1 without).
     double
-    mobility_factor(const PointState<dim> &s) const
+    mobility_enhancement_at(const PointState<dim> &s) const
     {
       return mobility_enhancement ? mobility_enhancement(s.x, s.layer) : 1.;
     }
@@ -190,7 +190,7 @@ namespace FerroStack
       double                        g = 1, h = 0;
       if (m.hopping > 0)
         std::tie(g, h) = m.field_factor(grad_phi.norm());
-      const double D = m.diffusivity * g * mobility_factor(s);
+      const double D = m.diffusivity * g * mobility_enhancement_at(s);
       for (unsigned d = 0; d < dim; ++d)
         {
           t.flux[eta][d] += D * (k + m.floor) * grad[d];
@@ -243,24 +243,13 @@ namespace FerroStack
         }
 
       // Storage (BDF): dc/dt = (a0 c + a1 c_1 + a2 c_2) / dt.
-      if (time.mode == TimeCoefficients::Mode::bdf)
-        {
-          const double dt      = time.dt / time_scale;
-          double       dc_dt   = time.a0 * c;
-          double       storage = std::abs(dc_dt);
-          const double a[2]    = {time.a1, time.a2};
-          for (unsigned k = 0; k < 2; ++k)
-            if (a[k] != 0)
-              {
-                const double old = a[k] * m.occupation(s.old_value[k][phi], s.old_value[k][eta]).c;
-                dc_dt += old;
-                storage += std::abs(old);
-              }
-          t.value[eta] += dc_dt / dt;
-          t.value_size[eta] += storage / dt;
-          t.dvalue_du[eta][eta] += time.a0 / dt * s_c;
-          t.dvalue_du[eta][phi] -= z * time.a0 / dt * s_c;
-        }
+      const auto dc_dt = time.rate(c, time_scale, [&](const unsigned k) {
+        return m.occupation(s.old_value[k][phi], s.old_value[k][eta]).c;
+      });
+      t.value[eta] += dc_dt.value;
+      t.value_size[eta] += dc_dt.size;
+      t.dvalue_du[eta][eta] += dc_dt.mass * s_c;
+      t.dvalue_du[eta][phi] -= z * dc_dt.mass * s_c;
       if (manufactured_source)
         {
           const double S = manufactured_source(s.x);

@@ -147,30 +147,15 @@ namespace FerroStack
       t.couple(phi, p);
 
       // Storage (BDF) and generation.
-      double dn_dt = 0, dp_dt = 0, mass = 0, n_size = std::abs(srh.R), p_size = std::abs(srh.R);
-      if (time.mode == TimeCoefficients::Mode::bdf)
-        {
-          const double dt = time.dt / time_scale;
-          mass            = time.a0 / dt;
-          dn_dt           = time.a0 * n_q;
-          dp_dt           = time.a0 * p_q;
-          double n_storage = std::abs(dn_dt), p_storage = std::abs(dp_dt);
-          const double a[2] = {time.a1, time.a2};
-          for (unsigned k = 0; k < 2; ++k)
-            if (a[k] != 0)
-              {
-                const double n_old = a[k] * m.electrons(s.old_value[k][phi], s.old_value[k][n]);
-                const double p_old = a[k] * m.holes(s.old_value[k][phi], s.old_value[k][p]);
-                dn_dt += n_old;
-                dp_dt += p_old;
-                n_storage += std::abs(n_old);
-                p_storage += std::abs(p_old);
-              }
-          dn_dt /= dt;
-          dp_dt /= dt;
-          n_size += n_storage / dt;
-          p_size += p_storage / dt;
-        }
+      const auto n_rate = time.rate(n_q, time_scale, [&](const unsigned k) {
+        return m.electrons(s.old_value[k][phi], s.old_value[k][n]);
+      });
+      const auto p_rate = time.rate(p_q, time_scale, [&](const unsigned k) {
+        return m.holes(s.old_value[k][phi], s.old_value[k][p]);
+      });
+      const double mass  = n_rate.mass;
+      double       dn_dt = n_rate.value, dp_dt = p_rate.value;
+      double       n_size = std::abs(srh.R) + n_rate.size, p_size = std::abs(srh.R) + p_rate.size;
       if (manufactured_generation)
         {
           const double G_n = manufactured_generation(s.x, 0), G_p = manufactured_generation(s.x, 1);
