@@ -383,7 +383,7 @@ namespace FerroStack
                           "true",
                           Patterns::Bool(),
                           "Give a time step's Newton up (and so cut the step) when its merit has not "
-                          "fallen tenfold over the last four iterations, from the eighth iteration on, "
+                          "halved over the last four iterations, from the eighth iteration on, "
                           "instead of using all of Newton max iterations; not applied to the initial "
                           "solves.");
         prm.declare_entry("Jacobian reuse",

@@ -720,15 +720,19 @@ namespace FerroStack
         if (converged(1))
           return true;
         // Stagnation (PETSc SNES's divergence tests in spirit): a time step
-        // whose merit has not fallen tenfold over the last four iterations,
-        // from the eighth on, will not converge in the rest of its budget
-        // at a rate worth waiting for (near a polarization fold Newton
-        // creeps at 0.9 per iteration): give up now, so that the time
-        // stepper cuts the step after 8 iterations instead of 20. Only for
-        // time steps with the standard budget, not the initial solves.
+        // whose merit has not halved over the last four iterations, from
+        // the eighth on, will not converge in the rest of its budget at a
+        // rate worth waiting for (near a polarization fold Newton creeps at
+        // 0.9 per iteration): give up now, so that the time stepper cuts the
+        // step after 8 iterations instead of 20. Halving, not a tenfold
+        // fall: a damped Newton that is still leaving its linear phase falls
+        // less than tenfold over four iterations and then converges (the
+        // FeS-FET benchmark's fixed 10 us steps: 756 failures with the
+        // tenfold test, 104 with halving). Only for time steps with the
+        // standard budget, not the initial solves.
         merits.push_back(norm);
         if (prm.newton_stagnation_test && max_iterations == 0 && merits.size() >= 8 &&
-            merits.back() > 0.1 * merits[merits.size() - 5])
+            merits.back() > 0.5 * merits[merits.size() - 5])
           return false;
         // Keep the Jacobian while it still buys a tenfold reduction per
         // iteration: the next solve then reuses its factorization.
