@@ -336,7 +336,7 @@ namespace FerroStack
                           Patterns::Integer(1, 4),
                           "Degree of the Lagrange (Q_k) elements.");
         prm.declare_entry("Mass lumping",
-                          "true",
+                          "false",
                           Patterns::Bool(),
                           "Evaluate the terms of carrier and ion densities (their space charge "
                           "in Poisson, storage, recombination and generation) at the element's "
@@ -344,7 +344,8 @@ namespace FerroStack
                           "instead of at the Gauss points; the fluxes stay Gaussian. Keeps "
                           "depleted densities positive and their Newton solvable where the "
                           "consistent mass asks for negative densities; the ion number "
-                          "conserved is then the nodal sum [true|false].");
+                          "conserved is then the nodal sum. Off by default: with it the refined "
+                          "FeS-FET benchmark stalls on a fully depleted hole field [true|false].");
       }
       prm.leave_subsection();
 

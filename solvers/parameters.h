@@ -120,7 +120,7 @@ namespace FerroStack
 
     // Discretization and solver
     unsigned degree                  = 1;
-    bool     mass_lumping            = true; ///< densities' charge, storage, reactions at the nodes
+    bool     mass_lumping            = false; ///< densities' charge, storage, reactions at the nodes
     double   linear_tolerance        = 1e-10; ///< relative
     double   newton_tolerance        = 1e-12; ///< residual relative to its natural size
     unsigned newton_max_iterations   = 20;
