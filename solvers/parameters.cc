@@ -911,6 +911,24 @@ namespace FerroStack
           if (const auto a = m.get("Ion hopping distance"); a && (!(*a >= 0) || !std::isfinite(*a)))
             throw DeckError(where("Ion hopping distance") + "has " + short_number(*a) + ", but " + ions +
                             " need a hopping distance >= 0 nm (0: no field-assisted hopping)");
+          if (m.ion_coupling == "landau")
+            {
+              const auto given = m.get("Ion Landau coupling");
+              if (!given)
+                throw DeckError(where("Ion polarization coupling") +
+                                "asks for the Landau coupling of its ions to P, which needs 'Ion Landau "
+                                "coupling', a coupling w [m/F]: set it in the library or in the deck's "
+                                "'subsection Materials / subsection " + l.material + "'");
+              const double w = *given;
+              if (!std::isfinite(w))
+                throw DeckError(where("Ion Landau coupling") + "has " + short_number(w) +
+                                ", but the Landau coupling needs a finite w [m/F]");
+              if (!m.is_ferroelectric() || prm.polarization != Parameters::PolarizationModel::dynamic)
+                throw DeckError(where("Ion polarization coupling") +
+                                "asks for the Landau coupling of its ions to P, which needs a ferroelectric "
+                                "material with P as a field (Physics/Polarization = dynamic); use 'charge' "
+                                "otherwise");
+            }
           if (i > 0 && ionic[i - 1])
             throw DeckError(deck.location("Stack/Layers").describe() + ": Stack/Layers: the ionic layers '" +
                             prm.layers[i - 1].name + "' and '" + l.name +

@@ -50,6 +50,10 @@ namespace FerroStack
       modules.push_back(&carrier_module);
     if (ions())
       modules.push_back(&ion_module);
+    // The Landau coupling of ions and P (active only on the layers whose
+    // material asks for it: Ion polarization coupling = landau).
+    if (ions() && dynamic_polarization())
+      modules.push_back(&ion_landau_coupling);
     modules.push_back(&contact_module); // face terms only, no field of its own
     for (const PhysicsModule<dim> *module : modules)
       module->declare_fields(fields);
@@ -70,9 +74,14 @@ namespace FerroStack
         carrier_module.n = contact_module.n = fields.component("electrons");
         carrier_module.p = contact_module.p = fields.component("holes");
       }
-    ion_module.phi = fields.component("potential");
+    ion_module.phi = ion_landau_coupling.phi = fields.component("potential");
     if (ions())
-      ion_module.eta = fields.component("ions");
+      ion_module.eta = ion_landau_coupling.eta = fields.component("ions");
+    if (ions() && dynamic_polarization())
+      {
+        ion_module.P0 = ion_landau_coupling.P0 = fields.component("polarization");
+        ion_module.n_P                         = dim;
+      }
     std::vector<std::string> names;
     for (unsigned f = 0; f < fields.n_fields(); ++f)
       names.push_back(fields.field(f).name);
@@ -274,15 +283,30 @@ namespace FerroStack
               const FiniteElement<dim> &fe = cell->get_fe();
               indices.resize(fe.n_dofs_per_cell());
               cell->get_dof_indices(indices);
-              std::map<unsigned, types::global_dof_index> phi_at;
+              std::map<unsigned, types::global_dof_index>                  phi_at;
+              std::map<unsigned, std::array<types::global_dof_index, 3>> P_at;
+              const std::array<types::global_dof_index, 3> no_P = IonNode().P;
               for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
-                if (fe.system_to_component_index(i).first == phi_c)
-                  phi_at[fe.system_to_base_index(i).second] = indices[i];
+                {
+                  const unsigned c = fe.system_to_component_index(i).first;
+                  if (c == phi_c)
+                    phi_at[fe.system_to_base_index(i).second] = indices[i];
+                  else if (ion_module.n_P > 0 && c >= ion_module.P0 && c < ion_module.P0 + ion_module.n_P)
+                    P_at.try_emplace(fe.system_to_base_index(i).second, no_P).first->second[c - ion_module.P0] =
+                      indices[i];
+                }
               for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
                 if (fe.system_to_component_index(i).first == eta_c && locally_owned_dofs.is_element(indices[i]) &&
                     locally_owned_dofs.is_element(phi_at.at(fe.system_to_base_index(i).second)) &&
                     seen.insert(indices[i]).second)
-                  ion_nodes.push_back({indices[i], phi_at.at(fe.system_to_base_index(i).second), cell->material_id()});
+                  {
+                    IonNode node{indices[i], phi_at.at(fe.system_to_base_index(i).second), cell->material_id()};
+                    // The node's P dofs where P lives (the same owner as
+                    // its other dofs: one vertex, one owner).
+                    if (const auto P = P_at.find(fe.system_to_base_index(i).second); P != P_at.end())
+                      node.P = P->second, node.n_P = ion_module.n_P;
+                    ion_nodes.push_back(node);
+                  }
             }
       }
 
@@ -577,9 +601,14 @@ namespace FerroStack
       if (layer_has_ions[l])
         {
           ion_module.layers[l] = IonSpecies::of(layer_material(l), scale);
+          // The Landau coupling acts where P is a TDGL field of the layer
+          // (parameters.cc refuses it elsewhere).
+          if (!(dynamic_polarization() && layer_has_polarization[l]))
+            ion_module.layers[l].landau = 0;
           if (carrier_module.active[l])
             ion_module.initial_potential[l] = layer_semiconductor[l].neutral_potential(carrier_module.net_doping[l]);
         }
+    ion_landau_coupling.layers = ion_module.layers;
     // Active electrodes: a metal(NAME) contact whose metal has an `Ion
     // exchange rate` > 0, on an ionic layer; the rest block the ions.
     ion_module.exchange.assign(prm.contacts.size(), {});
@@ -904,9 +933,18 @@ namespace FerroStack
     double largest = 0;
     for (const IonNode &node : ion_nodes)
       {
+        // |P|^2 and its linearized change (the Landau coupling's shift).
+        double P2 = 0, d_P2 = 0;
+        if (ion_module.layers[node.layer].landau != 0)
+          for (unsigned a = 0; a < node.n_P; ++a)
+            if (node.P[a] != numbers::invalid_dof_index)
+            {
+              P2 += u[node.P[a]] * u[node.P[a]];
+              d_P2 += 2 * u[node.P[a]] * du[node.P[a]];
+            }
         largest = std::max(largest,
                            std::abs(ion_module.layers[node.layer].relative_density_change(
-                             u[node.phi], u[node.eta], du[node.phi], du[node.eta])));
+                             u[node.phi], u[node.eta], du[node.phi], du[node.eta], P2, d_P2)));
       }
     return Utilities::MPI::max(largest, comm);
   }
@@ -936,7 +974,17 @@ namespace FerroStack
           const IonSpecies &species = ion_module.layers[cell->material_id()];
           for (const unsigned q : fe_values.quadrature_point_indices())
             {
-              sum += std::pow(species.relative_density_change(u[q][phi], u[q][eta], du[q][phi], du[q][eta]), 2) *
+              double d_P2 = 0;
+              if (species.landau != 0)
+                for (unsigned a = 0; a < ion_module.n_P; ++a)
+                  d_P2 += 2 * u[q][ion_module.P0 + a] * du[q][ion_module.P0 + a];
+              sum += std::pow(species.relative_density_change(u[q][phi],
+                                                              u[q][eta],
+                                                              du[q][phi],
+                                                              du[q][eta],
+                                                              ion_module.polarization_squared(species, u[q]),
+                                                              d_P2),
+                              2) *
                      fe_values.JxW(q);
               volume += fe_values.JxW(q);
             }

@@ -22,6 +22,7 @@
 #include <physics/transport/carrier_module.h>
 #include <physics/ferroelectric/initial_polarization.h>
 #include <physics/ferroelectric/landau.h>
+#include <physics/ions/ion_landau_coupling.h>
 #include <physics/ions/ion_module.h>
 #include <physics/transport/semiconductor_model.h>
 #include <solvers/checkpoint.h>
@@ -385,6 +386,7 @@ namespace FerroStack
     CarrierModule<dim>                    carrier_module;
     ContactModule<dim>                    contact_module;
     IonModule<dim>                        ion_module;
+    IonLandauCoupling<dim>                ion_landau_coupling;
     std::vector<const PhysicsModule<dim> *> modules;
     /// Per layer: whether P (TDGL), carriers and mobile ions are unknowns there.
     std::vector<bool> layer_has_polarization, layer_has_carriers, layer_has_ions;
@@ -419,6 +421,13 @@ namespace FerroStack
     {
       dealii::types::global_dof_index eta, phi;
       unsigned                        layer;
+      /// The P dofs of the node (the Landau coupling), n_P of them; a
+      /// component without a dof in the layer (FE_Nothing) is
+      /// numbers::invalid_dof_index.
+      std::array<dealii::types::global_dof_index, 3> P{{dealii::numbers::invalid_dof_index,
+                                                         dealii::numbers::invalid_dof_index,
+                                                         dealii::numbers::invalid_dof_index}};
+      unsigned                                       n_P = 0;
     };
     std::vector<IonNode> ion_nodes;
     /// The accepted states the BDF formula of the carrier densities needs.

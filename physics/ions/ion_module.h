@@ -57,6 +57,9 @@ namespace FerroStack
     double                  time_scale   = 1; ///< Scaling::time [s]
     double                  density_unit = 1; ///< Scaling::density [m^-3]
     unsigned                phi = 0, eta = 1; ///< components (from the registry)
+    /// The polarization's first component and count (0 without a P field):
+    /// the Landau coupling (IonSpecies::landau) puts |P|^2 into eta.
+    unsigned P0 = 0, n_P = 0;
     /// A factor on the ions' mobility at a point (1 if unset): the hook of
     /// light-assisted hopping (the optical module will set it from its
     /// generation rate); it must not depend on the unknowns.
@@ -157,6 +160,42 @@ namespace FerroStack
       return mobility_enhancement ? mobility_enhancement(s.x, s.layer) : 1.;
     }
 
+    /// |P|^2 of the values @p u where the species couples to P through the
+    /// Landau term, else 0.
+    template <typename Values>
+    double
+    polarization_squared(const IonSpecies &m, const Values &u) const
+    {
+      double P2 = 0;
+      if (m.landau != 0)
+        for (unsigned a = 0; a < n_P; ++a)
+          P2 += u[P0 + a] * u[P0 + a];
+      return P2;
+    }
+
+    /// The occupation at the values @p u (phi, eta and P of one state).
+    template <typename Values>
+    IonSpecies::Occupation
+    occupation_at(const IonSpecies &m, const Values &u) const
+    {
+      return m.occupation(u[phi], u[eta], polarization_squared(m, u));
+    }
+
+    /// Add dc/dP_a = -2 shift P_a dc/dx, times @p factor, to row @p row's
+    /// value derivatives (the Landau coupling's part of a density term).
+    void
+    add_polarization_derivative(const IonSpecies &m, const PointState<dim> &s, const double dcdx,
+                                const unsigned row, const double factor, PointTerms<dim> &t) const
+    {
+      if (m.landau == 0)
+        return;
+      for (unsigned a = 0; a < n_P; ++a)
+        {
+          t.dvalue_du[row][P0 + a] += factor * (-2 * m.polarization_shift() * s.value[P0 + a] * dcdx);
+          t.couple(row, P0 + a);
+        }
+    }
+
     /// The ion density [m^-3] at a point (zero where no ions live).
     double
     density(const PointState<dim> &s) const
@@ -164,7 +203,7 @@ namespace FerroStack
       const IonSpecies &m = layers[s.layer];
       if (!m.active)
         return 0;
-      return m.occupation(s.value[phi], s.value[eta]).c * density_unit;
+      return occupation_at(m, s.value).c * density_unit;
     }
 
     /// The flux, at the cell's quadrature points (none in the initial
@@ -176,8 +215,9 @@ namespace FerroStack
         return;
       const IonSpecies &m   = layers[s.layer];
       const double      z   = m.charge;
-      const auto        occ = m.occupation(s.value[phi], s.value[eta]);
-      // dc/deta = dc/dx, dc/dphi = -z dc/dx.
+      const auto        occ = occupation_at(m, s.value);
+      // dc/deta = dc/dx, dc/dphi = -z dc/dx (and dc/dP_a = -2 (landau/c0)
+      // P_a dc/dx with the Landau coupling).
       const double c = occ.c, s_c = occ.dcdx;
       t.couple(eta, phi);
       t.couple(eta, eta);
@@ -198,11 +238,17 @@ namespace FerroStack
           t.dflux_du[eta][eta][d] += D * dk_dc * s_c * grad[d];
           t.dflux_du[eta][phi][d] -= z * D * dk_dc * s_c * grad[d];
           t.dflux_dgrad[eta][eta][d][d] += D * (k + m.floor);
+          if (m.landau != 0)
+            for (unsigned a = 0; a < n_P; ++a)
+              t.dflux_du[eta][P0 + a][d] -= 2 * m.polarization_shift() * s.value[P0 + a] * D * dk_dc * s_c * grad[d];
           if (m.hopping > 0)
             for (unsigned e = 0; e < dim; ++e)
               t.dflux_dgrad[eta][phi][d][e] +=
                 D / g * (k + m.floor) * grad[d] * m.hopping * m.hopping * h * grad_phi[e];
         }
+      if (m.landau != 0)
+        for (unsigned a = 0; a < n_P; ++a)
+          t.couple(eta, P0 + a);
     }
 
     bool
@@ -219,7 +265,7 @@ namespace FerroStack
     {
       const IonSpecies &m   = layers[s.layer];
       const double      z   = m.charge;
-      const auto        occ = m.occupation(s.value[phi], s.value[eta]);
+      const auto        occ = occupation_at(m, s.value);
       const double      c = occ.c, s_c = occ.dcdx;
 
       // Space charge in Poisson's row: -rho / q = -z (c - c0).
@@ -227,6 +273,7 @@ namespace FerroStack
       t.value_size[phi] += std::abs(z) * (c + m.density);
       t.dvalue_du[phi][phi] += z * z * s_c;
       t.dvalue_du[phi][eta] -= z * s_c;
+      add_polarization_derivative(m, s, s_c, phi, -z, t);
       t.couple(phi, phi);
       t.couple(phi, eta);
       t.couple(eta, phi);
@@ -239,17 +286,19 @@ namespace FerroStack
           t.value_size[eta] += c + m.density;
           t.dvalue_du[eta][eta] += s_c;
           t.dvalue_du[eta][phi] -= z * s_c;
+          add_polarization_derivative(m, s, s_c, eta, 1, t);
           return;
         }
 
       // Storage (BDF): dc/dt = (a0 c + a1 c_1 + a2 c_2) / dt.
       const auto dc_dt = time.rate(c, time_scale, [&](const unsigned k) {
-        return m.occupation(s.old_value[k][phi], s.old_value[k][eta]).c;
+        return occupation_at(m, s.old_value[k]).c;
       });
       t.value[eta] += dc_dt.value;
       t.value_size[eta] += dc_dt.size;
       t.dvalue_du[eta][eta] += dc_dt.mass * s_c;
       t.dvalue_du[eta][phi] -= z * dc_dt.mass * s_c;
+      add_polarization_derivative(m, s, s_c, eta, dc_dt.mass, t);
       if (manufactured_source)
         {
           const double S = manufactured_source(s.x);

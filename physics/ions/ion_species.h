@@ -45,6 +45,22 @@ namespace FerroStack
     /// |z| a / 2 (scaled; a the `Ion hopping distance`): the field-assisted
     /// hopping of field_factor, 0 = constant mobility.
     double hopping = 0;
+    /**
+     * The Landau coupling of the ions to the polarization (material model
+     * `Ion polarization coupling = landau`; IonLandauCoupling): the energy
+     * density f_c = w ((c - c0) / c0) |P|^2, w the `Ion Landau coupling`
+     * [m/F], scaled like a Landau alpha (w eps0); 0 = through charge only.
+     * Its two derivatives are the coupling: df_c/dP = 2 w ((c - c0)/c0) P
+     * in TDGL (ions above c0 weaken the local double well for w > 0) and
+     * df_c/dc = w |P|^2 / c0 in the ions' electrochemical potential, which
+     * in scaled units (energy density eps0 (V_T/L)^2, density
+     * eps0 V_T / (q L^2)) is landau |P|^2 / c0 in kT:
+     *
+     *   mu / kT = ln(c / (c_max - c)) + z phi + (landau / c0) |P|^2,
+     *
+     * so that c = c_max / (1 + exp(z phi + (landau / c0) |P|^2 - eta)).
+     */
+    double landau = 0;
 
     /// The species of material @p m at temperature scale.temperature
     /// (parameters.cc checks the keys first).
@@ -67,11 +83,21 @@ namespace FerroStack
       s.floor         = 1e-12 * s.density;
       // Lengths are scaled in nm.
       s.hopping = 0.5 * std::abs(s.charge) * m.get("Ion hopping distance").value_or(0.) * 1e-9 / scale.length;
+      if (m.ion_coupling == "landau")
+        s.landau = m.require("Ion Landau coupling", "Ion polarization coupling = landau") * Constants::eps0;
       return s;
     }
 
-    /// The density and its derivative along x = eta - z phi, dc/dx =
-    /// c (1 - c/c_max), both without cancellation at either end.
+    /// The shift of x per |P|^2 (scaled P): landau / c0.
+    double
+    polarization_shift() const
+    {
+      return landau / density;
+    }
+
+    /// The density and its derivative along x = eta - z phi - (landau /
+    /// c0) |P|^2 (@p P2 = |P|^2, scaled; 0 without the Landau coupling),
+    /// dc/dx = c (1 - c/c_max), both without cancellation at either end.
     struct Occupation
     {
       double c    = 0;
@@ -79,9 +105,9 @@ namespace FerroStack
     };
 
     Occupation
-    occupation(const double phi, const double eta) const
+    occupation(const double phi, const double eta, const double P2 = 0) const
     {
-      const double x = eta - charge * phi;
+      const double x = eta - charge * phi - polarization_shift() * P2;
       // sigma(x) = 1 / (1 + e^-x) and 1 - sigma(x) = sigma(-x), each from the
       // exponential that cannot overflow.
       const double e     = std::exp(-std::abs(x));
@@ -90,24 +116,30 @@ namespace FerroStack
       return {max_density * sigma, max_density * sigma * rest};
     }
 
-    /// The density change that the changes @p d_phi, @p d_eta of the
-    /// unknowns make at (phi, eta), linearized, delta c = dc/dx (delta eta -
-    /// z delta phi), relative to c + c0: to the local density where the
+    /// The density change that the changes @p d_phi, @p d_eta (and @p d_P2
+    /// of |P|^2) of the unknowns make at (phi, eta, P2), linearized,
+    /// delta c = dc/dx (delta eta - z delta phi - shift delta P2), relative
+    /// to c + c0: to the local density where the
     /// ions accumulate, to the mean density where they are depleted (where
     /// eta itself is noise of the solve). The ions' measure of a Newton
     /// update and of the time-step error.
     double
-    relative_density_change(const double phi, const double eta, const double d_phi, const double d_eta) const
+    relative_density_change(const double phi,
+                            const double eta,
+                            const double d_phi,
+                            const double d_eta,
+                            const double P2   = 0,
+                            const double d_P2 = 0) const
     {
-      const Occupation o = occupation(phi, eta);
-      return o.dcdx * (d_eta - charge * d_phi) / (o.c + density);
+      const Occupation o = occupation(phi, eta, P2);
+      return o.dcdx * (d_eta - charge * d_phi - polarization_shift() * d_P2) / (o.c + density);
     }
 
-    /// eta of density @p c at potential @p phi.
+    /// eta of density @p c at potential @p phi (and |P|^2 @p P2).
     double
-    electrochemical_potential(const double c, const double phi) const
+    electrochemical_potential(const double c, const double phi, const double P2 = 0) const
     {
-      return std::log(c / (max_density - c)) + charge * phi;
+      return std::log(c / (max_density - c)) + charge * phi + polarization_shift() * P2;
     }
 
     /**

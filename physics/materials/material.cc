@@ -102,6 +102,11 @@ namespace FerroStack
        "nm",
        "Hopping distance a of field-assisted ion hopping (Mott-Gurney): the ion flux grows by "
        "sinh(u)/u, u = |z| q a |E| / (2 kT), over the low-field law; unset or 0: constant mobility."},
+      {"Ion Landau coupling",
+       "m/F",
+       "With 'Ion polarization coupling = landau': w of the energy density w ((c - c0)/c0) |P|^2, a shift "
+       "w (c - c0)/c0 of the Landau alpha by the local ion density (w > 0 weakens the double well where "
+       "ions accumulate); phenomenological, a fit."},
       {"Ion exchange rate",
        "cm/s",
        "Of an electrode metal: the rate constant k0 of its Butler-Volmer exchange of the mobile ions of the "

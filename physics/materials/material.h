@@ -46,6 +46,9 @@ namespace FerroStack
     std::string polarization_axes;
     /// Kinetics of the mobile-ion flux: "activity" or "site-blocking".
     std::string ion_flux = "activity";
+    /// How the mobile ions couple to the polarization: "charge" (always)
+    /// or "landau" (charge plus the Landau term of IonLandauCoupling).
+    std::string ion_coupling = "charge";
 
     std::optional<double>
     get(const std::string &key) const;

@@ -65,6 +65,15 @@ namespace FerroStack
                         "J = -(D/kT) c grad mu (ChargeTransport.jl, Driftfusion, IonMonger's "
                         "'Diffusion'), or site-blocking, J = -(D/kT) c (1 - c/c_max) grad mu "
                         "(IonMonger's 'Drift'); the same equilibrium, other kinetics.");
+      prm.declare_entry("Ion polarization coupling",
+                        value_or("Ion polarization coupling", "charge"),
+                        Patterns::Selection("charge|landau"),
+                        "How the mobile ions couple to the polarization (a material model): "
+                        "charge (the ions screen the bound charge and the field; always) or "
+                        "landau (charge plus the energy density w ((c - c0)/c0) |P|^2, w the "
+                        "'Ion Landau coupling': ions above their mean density weaken the local "
+                        "double well for w > 0, and |P|^2 enters their electrochemical "
+                        "potential; phenomenological, see README 'Mobile ions').");
       prm.declare_entry("Source",
                         value_or("Source", ""),
                         Patterns::Anything(),
@@ -80,7 +89,7 @@ namespace FerroStack
     read_material_keys(ParameterHandler &prm)
     {
       std::map<std::string, std::string> values;
-      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Ion flux", "Source"})
+      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Ion flux", "Ion polarization coupling", "Source"})
         values[key] = prm.get(key);
       for (const MaterialKey &key : numeric_material_keys())
         values[key.name] = prm.get(key.name);
@@ -178,7 +187,8 @@ namespace FerroStack
           throw DeckError(deck.location("Materials/" + name + "/Polarization axes").describe() +
                           ": Materials/" + name + "/Polarization axes: a ferroelectric needs z, x or xz");
 
-        material.ion_flux = values.at("Ion flux");
+        material.ion_flux     = values.at("Ion flux");
+        material.ion_coupling = values.at("Ion polarization coupling");
         for (const MaterialKey &key : numeric_material_keys())
           {
             double value;

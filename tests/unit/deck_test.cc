@@ -152,6 +152,15 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
      good_with("    set Permittivity = 9", "    set Permittivity = 9\n    set Ion hopping distance = -1") +
        "subsection Physics\n  set Ions = true\nend\n",
      {":21:", "Materials/CIPS/Ion hopping distance", "hopping distance >= 0 nm"}},
+    {"landau_coupling_without_w",
+     good_with("    set Permittivity = 9", "    set Permittivity = 9\n    set Ion polarization coupling = landau") +
+       "subsection Physics\n  set Ions = true\n  set Polarization = dynamic\nend\n",
+     {":21:", "Materials/CIPS/Ion polarization coupling", "'Ion Landau coupling', a coupling w [m/F]"}},
+    {"landau_coupling_without_tdgl",
+     good_with("    set Permittivity = 9",
+               "    set Permittivity = 9\n    set Ion polarization coupling = landau\n    set Ion Landau coupling = 1e8") +
+       "subsection Physics\n  set Ions = true\nend\n",
+     {":21:", "Materials/CIPS/Ion polarization coupling", "Physics/Polarization = dynamic"}},
     {"ions_without_ionic_layer",
      good_with("    set Permittivity = 9", "    set Permittivity = 9\n    set Ion density = 0") +
        "subsection Physics\n  set Ions = true\nend\n",

@@ -305,6 +305,147 @@ end
     }
 }
 
+// The Landau coupling of the ions to P (Ion polarization coupling =
+// landau, IonLandauCoupling and the |P|^2 in IonModule's eta): its TDGL
+// term, the ions' density through the shifted statistics in the space
+// charge, storage and flux, all against central differences, in 1D and in
+// 2D (stripe domains, so that both P components and grad |P|^2 are not
+// zero), after a biased transient that has moved the ions (and is still
+// moving them: D = 1e-6 cm^2/s, a cell time of microseconds). Tolerance
+// 1e-8: the flux's derivative in P alone is about 1e-7 of the Jacobian
+// here (leaving it out gives 1e-7), central differences give 1e-10.
+namespace
+{
+  std::string
+  landau_coupling_deck(const unsigned dim)
+  {
+    std::ostringstream d;
+    d << "set Dimension = " << dim << "\n"
+      << "subsection Stack\n  set Layers = fe: CIPS: 20: 20\n"
+      << (dim > 1 ? "  set Width = 40\n  set Lateral cells = 8\n" : "") << "end\n"
+      << "subsection Contacts\n  set List = bottom: bottom: metal(Au), top: top: metal(Au)\nend\n"
+      << "subsection Bias\n  set bottom = PWL(0 0, 1e-6 0.5)\nend\n"
+      << "subsection Physics\n  set Polarization = dynamic\n  set Ions = true\nend\n"
+      << "subsection Initial polarization\n"
+      << (dim > 1 ? "  set Mode = stripes\n  set Stripe period = 40\n  set Value = 0.8\n"
+                  : "  set Value = 0.8\n")
+      << "end\n"
+      << "subsection Materials\n  subsection CIPS\n    set Ion diffusivity = 1e-6\n"
+      << "    set Ion polarization coupling = landau\n    set Ion Landau coupling = 2e8\n  end\nend\n"
+      << "subsection Time\n  set End time = 1e-6\n  set Initial step = 1e-8\nend\n"
+      << "subsection Output\n  set Fields =\nend\n";
+    return d.str();
+  }
+} // namespace
+
+TEST(Ions, LandauCouplingJacobianMatchesFiniteDifferences)
+{
+  {
+    Testing::DeckRun<1> run("ions_landau_jacobian_1d", landau_coupling_deck(1));
+    run.run();
+    const double error = run.simulator.jacobian_check();
+    std::cout << "  Landau coupling Jacobian (1D): relative difference " << error << "\n";
+    EXPECT_LT(error, 1e-8);
+  }
+  {
+    Testing::DeckRun<2> run("ions_landau_jacobian_2d", landau_coupling_deck(2));
+    run.run();
+    const double error = run.simulator.jacobian_check();
+    std::cout << "  Landau coupling Jacobian (2D): relative difference " << error << "\n";
+    EXPECT_LT(error, 1e-8);
+  }
+}
+
+// The Landau coupling's equilibrium, in physical units: with blocking
+// electrodes under a DC bias the ions settle where their full
+// electrochemical potential, with the coupling's df_c/dc = w |P|^2 / c0,
+//   mu / kT = ln(c / (c_max - c)) + q phi / kT + w |P|^2 / (c0 kT),
+// is uniform. The test evaluates it from the solution's density [m^-3],
+// potential [V] and polarization [C/m^2] at every quadrature point, so it
+// checks the coupling's units and scaling as well as the zero flux. The
+// Cu+ piled at the cathode weaken the double well there (w > 0): P drops,
+// and the coupling term varies by kT's over the cell, so that leaving it
+// out of mu would fail by far more than the tolerance (1e-6 kT).
+TEST(Ions, LandauCouplingEquilibriumHasUniformElectrochemicalPotential)
+{
+  const double w = 2e8, c0 = 1e19 * 1e6, c_max = 4.8e21 * 1e6, T = 300; // m/F, m^-3, K
+  Testing::DeckRun<1> run("ions_landau_equilibrium", R"(subsection Stack
+  set Layers = fe: CIPS: 20: 200
+  set Interface cell size = 0.02
+end
+subsection Contacts
+  set List = bottom: bottom: metal(Au), top: top: metal(Au)
+end
+subsection Bias
+  set bottom = PWL(0 0, 1e-6 0.3)
+end
+subsection Physics
+  set Polarization = dynamic
+  set Ions = true
+end
+subsection Initial polarization
+  set Value = 1
+end
+subsection Materials
+  subsection CIPS
+    set Ion diffusivity = 1e-8
+    set Ion polarization coupling = landau
+    set Ion Landau coupling = 2e8
+  end
+end
+subsection Time
+  set End time = 0.01
+  set Initial step = 1e-9
+  set Max step = 1e-3
+end
+subsection Output
+  set Fields =
+end
+)");
+  const auto t = run.run();
+  const auto &simulator = run.simulator;
+  const auto &fields    = simulator.field_registry();
+  const auto &u         = simulator.ghosted_solution();
+  const unsigned phi = fields.component("potential"), P = fields.component("polarization");
+  const double   V_T = k_B * T / q;
+  dealii::hp::FEValues<1> values(simulator.dofs().get_fe_collection(), simulator.quadrature(), dealii::update_values);
+  std::vector<dealii::Vector<double>> v;
+  double mu_lo = 1e300, mu_hi = -1e300, coupling_lo = 1e300, coupling_hi = -1e300, c_hi = 0;
+  for (const auto &cell : simulator.dofs().active_cell_iterators())
+    if (cell->is_locally_owned())
+      {
+        values.reinit(cell);
+        const auto &fe_values = values.get_present_fe_values();
+        v.resize(fe_values.n_quadrature_points, dealii::Vector<double>(fields.n_components()));
+        fe_values.get_function_values(u, v);
+        for (const auto &point : v)
+          {
+            const double c   = simulator.ion_density(cell->material_id(), point);
+            const double Pz  = point[P] * simulator.scaling().polarization; // C/m^2
+            const double cpl = w * Pz * Pz / (c0 * k_B * T);
+            const double mu  = std::log(c / (c_max - c)) + point[phi] * simulator.scaling().potential / V_T + cpl;
+            mu_lo = std::min(mu_lo, mu), mu_hi = std::max(mu_hi, mu);
+            coupling_lo = std::min(coupling_lo, cpl), coupling_hi = std::max(coupling_hi, cpl);
+            c_hi = std::max(c_hi, c);
+          }
+      }
+  mu_lo       = dealii::Utilities::MPI::min(mu_lo, MPI_COMM_WORLD);
+  mu_hi       = dealii::Utilities::MPI::max(mu_hi, MPI_COMM_WORLD);
+  coupling_lo = dealii::Utilities::MPI::min(coupling_lo, MPI_COMM_WORLD);
+  coupling_hi = dealii::Utilities::MPI::max(coupling_hi, MPI_COMM_WORLD);
+  c_hi        = dealii::Utilities::MPI::max(c_hi, MPI_COMM_WORLD);
+  std::cout << "  Landau coupling equilibrium: mu spread " << mu_hi - mu_lo << " kT, coupling term "
+            << coupling_lo << " ... " << coupling_hi << " kT, largest c / c0 " << c_hi / c0 << "\n";
+  EXPECT_LT(mu_hi - mu_lo, 1e-6);
+  // Not vacuous: the ions accumulated, and the coupling term varies by
+  // more than a kT where they did.
+  EXPECT_GT(c_hi / c0, 10);
+  EXPECT_GT(coupling_hi - coupling_lo, 1);
+  // The ion number is conserved with the coupling too.
+  for (const double n : t["N_fe_ions"])
+    EXPECT_NEAR(n, 1e19 * 20e-7, 1e-10 * 1e19 * 20e-7);
+}
+
 // An active electrode: Cu exchanges Cu+ with the layer (Butler-Volmer, the
 // library's Cu keys), the top Au electrode blocks them. A positive bias on Cu
 // oxidizes it and injects ions; their number grows by the integrated ionic
