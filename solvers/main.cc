@@ -48,13 +48,38 @@ namespace
   run(const Parameters &prm, const CommandLine &command_line, RunLog &log)
   {
     Simulator<dim> simulator(prm, MPI_COMM_WORLD, log);
-    simulator.setup();
-    if (command_line.check)
+    try
       {
-        log.print("Deck " + prm.deck_file + " is valid.\n" + simulator.summary());
-        return;
+        simulator.setup();
+        if (command_line.check)
+          {
+            log.print("Deck " + prm.deck_file + " is valid.\n" + simulator.summary());
+            return;
+          }
+        simulator.run(run_directory(prm, command_line), command_line.restart);
       }
-    simulator.run(run_directory(prm, command_line), command_line.restart);
+    catch (const DeckError &)
+      {
+        throw; // raised on every rank alike (the deck is read by all)
+      }
+    catch (const SolverError &)
+      {
+        throw; // raised after the collective norms and tests of the solver
+      }
+    catch (const std::exception &e)
+      {
+        // Anything else (a failed assertion, an allocation) may be raised
+        // on one rank only: unwinding the simulator would then wait in its
+        // collective destructors (PETSc, MUMPS) for ranks that never come.
+        // Say where, and end the whole job.
+        if (dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) > 1)
+          {
+            std::cerr << "ferrostack: internal error on rank "
+                      << dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) << ": " << e.what() << std::endl;
+            MPI_Abort(MPI_COMM_WORLD, exit_codes::other_error);
+          }
+        throw;
+      }
   }
 } // namespace
 
