@@ -304,7 +304,7 @@ namespace FerroStack
                     // The node's P dofs where P lives (the same owner as
                     // its other dofs: one vertex, one owner).
                     if (const auto P = P_at.find(fe.system_to_base_index(i).second); P != P_at.end())
-                      node.P = P->second, node.n_P = ion_module.n_P;
+                      node.P = P->second;
                     ion_nodes.push_back(node);
                   }
             }
@@ -600,11 +600,9 @@ namespace FerroStack
     for (unsigned l = 0; l < n_layers; ++l)
       if (layer_has_ions[l])
         {
+          // (A Landau coupling here has P as a TDGL field: parameters.cc
+          // refuses it elsewhere.)
           ion_module.layers[l] = IonSpecies::of(layer_material(l), scale);
-          // The Landau coupling acts where P is a TDGL field of the layer
-          // (parameters.cc refuses it elsewhere).
-          if (!(dynamic_polarization() && layer_has_polarization[l]))
-            ion_module.layers[l].landau = 0;
           if (carrier_module.active[l])
             ion_module.initial_potential[l] = layer_semiconductor[l].neutral_potential(carrier_module.net_doping[l]);
         }
@@ -936,12 +934,12 @@ namespace FerroStack
         // |P|^2 and its linearized change (the Landau coupling's shift).
         double P2 = 0, d_P2 = 0;
         if (ion_module.layers[node.layer].landau != 0)
-          for (unsigned a = 0; a < node.n_P; ++a)
-            if (node.P[a] != numbers::invalid_dof_index)
-            {
-              P2 += u[node.P[a]] * u[node.P[a]];
-              d_P2 += 2 * u[node.P[a]] * du[node.P[a]];
-            }
+          for (const types::global_dof_index P : node.P)
+            if (P != numbers::invalid_dof_index)
+              {
+                P2 += u[P] * u[P];
+                d_P2 += 2 * u[P] * du[P];
+              }
         largest = std::max(largest,
                            std::abs(ion_module.layers[node.layer].relative_density_change(
                              u[node.phi], u[node.eta], du[node.phi], du[node.eta], P2, d_P2)));
@@ -982,7 +980,7 @@ namespace FerroStack
                                                               u[q][eta],
                                                               du[q][phi],
                                                               du[q][eta],
-                                                              ion_module.polarization_squared(species, u[q]),
+                                                              species.polarization_squared(u[q], ion_module.P0, ion_module.n_P),
                                                               d_P2),
                               2) *
                      fe_values.JxW(q);

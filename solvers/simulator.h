@@ -421,13 +421,12 @@ namespace FerroStack
     {
       dealii::types::global_dof_index eta, phi;
       unsigned                        layer;
-      /// The P dofs of the node (the Landau coupling), n_P of them; a
-      /// component without a dof in the layer (FE_Nothing) is
+      /// The P dofs of the node (the Landau coupling); a component without
+      /// a dof there (no P field, or FE_Nothing in the layer) is
       /// numbers::invalid_dof_index.
       std::array<dealii::types::global_dof_index, 3> P{{dealii::numbers::invalid_dof_index,
                                                          dealii::numbers::invalid_dof_index,
                                                          dealii::numbers::invalid_dof_index}};
-      unsigned                                       n_P = 0;
     };
     std::vector<IonNode> ion_nodes;
     /// The accepted states the BDF formula of the carrier densities needs.

@@ -58,16 +58,6 @@ namespace FerroStack
       return layer < layers.size() && layers[layer].active && layers[layer].landau != 0;
     }
 
-    /// |P|^2 at a state (scaled).
-    double
-    polarization_squared(const PointState<dim> &s) const
-    {
-      double P2 = 0;
-      for (unsigned a = 0; a < dim; ++a)
-        P2 += s.value[P0 + a] * s.value[P0 + a];
-      return P2;
-    }
-
     /// The TDGL term 2 w ((c - c0)/c0) P_a with its derivatives in P, eta
     /// and phi (through c: dc/dx (delta eta - z delta phi - 2 shift P .
     /// delta P), IonSpecies::occupation). Not in the initial solve, whose
@@ -78,7 +68,7 @@ namespace FerroStack
       if (time.mode == TimeCoefficients::Mode::hold)
         return;
       const IonSpecies &m     = layers[s.layer];
-      const auto        occ   = m.occupation(s.value[phi], s.value[eta], polarization_squared(s));
+      const auto        occ   = m.occupation(s.value[phi], s.value[eta], m.polarization_squared(s.value, P0, dim));
       const double      w     = m.landau;
       const double      shift = m.polarization_shift();
       const double      delta = (occ.c - m.density) / m.density;
@@ -108,7 +98,7 @@ namespace FerroStack
     energy_density(const PointState<dim> &s) const override
     {
       const IonSpecies &m  = layers[s.layer];
-      const double      P2 = polarization_squared(s);
+      const double      P2 = m.polarization_squared(s.value, P0, dim);
       const auto        occ = m.occupation(s.value[phi], s.value[eta], P2);
       return m.landau * (occ.c - m.density) / m.density * P2;
     }

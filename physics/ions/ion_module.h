@@ -160,25 +160,12 @@ namespace FerroStack
       return mobility_enhancement ? mobility_enhancement(s.x, s.layer) : 1.;
     }
 
-    /// |P|^2 of the values @p u where the species couples to P through the
-    /// Landau term, else 0.
-    template <typename Values>
-    double
-    polarization_squared(const IonSpecies &m, const Values &u) const
-    {
-      double P2 = 0;
-      if (m.landau != 0)
-        for (unsigned a = 0; a < n_P; ++a)
-          P2 += u[P0 + a] * u[P0 + a];
-      return P2;
-    }
-
     /// The occupation at the values @p u (phi, eta and P of one state).
     template <typename Values>
     IonSpecies::Occupation
     occupation_at(const IonSpecies &m, const Values &u) const
     {
-      return m.occupation(u[phi], u[eta], polarization_squared(m, u));
+      return m.occupation(u[phi], u[eta], m.polarization_squared(u, P0, n_P));
     }
 
     /// Add dc/dP_a = -2 shift P_a dc/dx, times @p factor, to row @p row's

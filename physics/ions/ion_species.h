@@ -88,6 +88,19 @@ namespace FerroStack
       return s;
     }
 
+    /// |P|^2 of the components @p P0 ... @p P0 + @p n_P - 1 of the values @p
+    /// u where the species couples to P through the Landau term, else 0.
+    template <typename Values>
+    double
+    polarization_squared(const Values &u, const unsigned P0, const unsigned n_P) const
+    {
+      double P2 = 0;
+      if (landau != 0)
+        for (unsigned a = 0; a < n_P; ++a)
+          P2 += u[P0 + a] * u[P0 + a];
+      return P2;
+    }
+
     /// The shift of x per |P|^2 (scaled P): landau / c0.
     double
     polarization_shift() const
