@@ -74,6 +74,22 @@ namespace FerroStack
         "a number, or nothing to leave the value unset");
     }
 
+    std::unique_ptr<PatternBase>
+    optional_number_list()
+    {
+      return std::make_unique<CheckedPattern>(
+        [](const std::string &text) {
+          if (trim(text).empty())
+            return true;
+          double value;
+          for (const std::string &piece : split(text, ','))
+            if (!parse_double(piece, value))
+              return false;
+          return true;
+        },
+        "a number, one number per mobile-ion species separated by commas, or nothing to leave the value unset");
+    }
+
     std::string
     exception_message(const dealii::ExceptionBase &e)
     {

@@ -61,6 +61,11 @@ namespace FerroStack
     std::unique_ptr<PatternBase>
     optional_number();
 
+    /// A comma-separated list of numbers, or nothing (a material value that
+    /// may differ per mobile-ion species).
+    std::unique_ptr<PatternBase>
+    optional_number_list();
+
     /// The "additional information" of a deal.II exception (ParameterHandler
     /// puts file and line there), without the source location of the throw.
     std::string

@@ -862,72 +862,94 @@ namespace FerroStack
             return prm.materials.location(l.material, key, deck).describe() + ": Materials/" + l.material +
                    "/" + key + ": material '" + l.material + "' of layer '" + l.name + "' ";
           };
-          const auto c0 = m.get("Ion density");
-          if (!c0 || *c0 == 0)
+          // One species per entry of `Ion density`; every other per-species
+          // key has one entry (shared) or one per species.
+          const std::vector<double> densities = m.entries("Ion density");
+          if (densities.empty() || (densities.size() == 1 && densities[0] == 0))
             continue;
-          if (!(*c0 > 0) || !std::isfinite(*c0))
-            throw DeckError(where("Ion density") + "has " + short_number(*c0) +
-                            ", but a mobile-ion density is > 0 cm^-3 (0 or unset: no mobile ions)");
+          const unsigned n_species = densities.size();
+          for (const double c0 : densities)
+            if (!(c0 > 0) || !std::isfinite(c0))
+              throw DeckError(where("Ion density") + "has " + short_number(c0) +
+                              ", but a mobile-ion density is > 0 cm^-3 (0 or unset: no mobile ions)");
           if (m.kind == MaterialKind::metal)
             throw DeckError(where("Ion density") + "is a metal; mobile ions live in insulators and "
                                                    "semiconductors");
-          ionic[i]                 = true;
-          const std::string ions   = "mobile ions (Physics/Ions = true)";
-          const auto        needed = [&](const std::string &key, const std::string &expected) {
-            const auto v = m.get(key);
-            if (!v)
-              throw DeckError(where(key) + "has no value, but " + ions + " need " + expected +
-                              ": set it in the library or in the deck's 'subsection Materials / subsection " +
-                              l.material + "'");
-            return *v;
-          };
-          const double z = needed("Ion charge", "a charge number z != 0 (in e)");
-          if (z == 0 || !std::isfinite(z))
-            throw DeckError(where("Ion charge") + "has " + short_number(z) + ", but " + ions +
-                            " need a charge number z != 0 (in e)");
-          const double c_max = needed("Ion max density", "a site density c_max > Ion density [cm^-3]");
-          if (!(c_max > *c0) || !std::isfinite(c_max))
-            throw DeckError(where("Ion max density") + "has " + short_number(c_max) + ", but " + ions +
-                            " need a site density above the mean density " + short_number(*c0) + " cm^-3");
-          if (const auto D = m.get("Ion diffusivity"))
+          for (const MaterialKey &key : numeric_material_keys())
+            if (key.per_species && !key.name.empty())
+              {
+                const std::size_t n = m.entries(key.name).size();
+                if (n > 1 && n != n_species)
+                  throw DeckError(where(key.name) + "has " + std::to_string(n) + " entries, but its 'Ion density' " +
+                                  "gives " + std::to_string(n_species) + " mobile-ion species: expected one value " +
+                                  "for all or one per species");
+              }
+          ionic[i] = true;
+          for (unsigned k = 0; k < n_species; ++k)
             {
-              if (!(*D > 0) || !std::isfinite(*D))
-                throw DeckError(where("Ion diffusivity") + "has " + short_number(*D) + ", but " + ions +
-                                " need a diffusivity > 0 cm^2/s");
-            }
-          else
-            {
-              const std::string expected = "'Ion diffusivity' or 'Ion diffusivity prefactor' (> 0 cm^2/s) with "
-                                           "'Ion activation energy' [eV]";
-              const double D0 = needed("Ion diffusivity prefactor", expected);
-              if (!(D0 > 0) || !std::isfinite(D0))
-                throw DeckError(where("Ion diffusivity prefactor") + "has " + short_number(D0) + ", but " +
-                                ions + " need a prefactor > 0 cm^2/s");
-              const double Ea = needed("Ion activation energy", expected);
-              if (!(Ea >= 0) || !std::isfinite(Ea))
-                throw DeckError(where("Ion activation energy") + "has " + short_number(Ea) + ", but " + ions +
-                                " need an activation energy >= 0 eV");
-            }
-          if (const auto a = m.get("Ion hopping distance"); a && (!(*a >= 0) || !std::isfinite(*a)))
-            throw DeckError(where("Ion hopping distance") + "has " + short_number(*a) + ", but " + ions +
-                            " need a hopping distance >= 0 nm (0: no field-assisted hopping)");
-          if (m.ion_coupling == "landau")
-            {
-              const auto given = m.get("Ion Landau coupling");
-              if (!given)
-                throw DeckError(where("Ion polarization coupling") +
-                                "asks for the Landau coupling of its ions to P, which needs 'Ion Landau "
-                                "coupling', a coupling w [m/F]: set it in the library or in the deck's "
-                                "'subsection Materials / subsection " + l.material + "'");
-              const double w = *given;
-              if (!std::isfinite(w))
-                throw DeckError(where("Ion Landau coupling") + "has " + short_number(w) +
-                                ", but the Landau coupling needs a finite w [m/F]");
-              if (!m.is_ferroelectric() || prm.polarization != Parameters::PolarizationModel::dynamic)
-                throw DeckError(where("Ion polarization coupling") +
-                                "asks for the Landau coupling of its ions to P, which needs a ferroelectric "
-                                "material with P as a field (Physics/Polarization = dynamic); use 'charge' "
-                                "otherwise");
+              const Material     m       = prm.materials.get(l.material).ion_species(k);
+              const double       c0      = densities[k];
+              const std::string  species = n_species > 1 ? " (species " + std::to_string(k + 1) + ")" : "";
+              const std::string  ions    = "mobile ions (Physics/Ions = true)";
+              const auto         where_k = [&](const std::string &key) {
+                return where(key).substr(0, where(key).size() - 1) + species + " ";
+              };
+              const auto needed = [&](const std::string &key, const std::string &expected) {
+                const auto v = m.get(key);
+                if (!v)
+                  throw DeckError(where_k(key) + "has no value, but " + ions + " need " + expected +
+                                  ": set it in the library or in the deck's 'subsection Materials / subsection " +
+                                  l.material + "'");
+                return *v;
+              };
+              const double z = needed("Ion charge", "a charge number z != 0 (in e)");
+              if (z == 0 || !std::isfinite(z))
+                throw DeckError(where_k("Ion charge") + "has " + short_number(z) + ", but " + ions +
+                                " need a charge number z != 0 (in e)");
+              const double c_max = needed("Ion max density", "a site density c_max > Ion density [cm^-3]");
+              if (!(c_max > c0) || !std::isfinite(c_max))
+                throw DeckError(where_k("Ion max density") + "has " + short_number(c_max) + ", but " + ions +
+                                " need a site density above the mean density " + short_number(c0) + " cm^-3");
+              if (const auto D = m.get("Ion diffusivity"))
+                {
+                  if (!(*D > 0) || !std::isfinite(*D))
+                    throw DeckError(where_k("Ion diffusivity") + "has " + short_number(*D) + ", but " + ions +
+                                    " need a diffusivity > 0 cm^2/s");
+                }
+              else
+                {
+                  const std::string expected =
+                    "'Ion diffusivity' or 'Ion diffusivity prefactor' (> 0 cm^2/s) with 'Ion activation energy' [eV]";
+                  const double D0 = needed("Ion diffusivity prefactor", expected);
+                  if (!(D0 > 0) || !std::isfinite(D0))
+                    throw DeckError(where_k("Ion diffusivity prefactor") + "has " + short_number(D0) + ", but " +
+                                    ions + " need a prefactor > 0 cm^2/s");
+                  const double Ea = needed("Ion activation energy", expected);
+                  if (!(Ea >= 0) || !std::isfinite(Ea))
+                    throw DeckError(where_k("Ion activation energy") + "has " + short_number(Ea) + ", but " + ions +
+                                    " need an activation energy >= 0 eV");
+                }
+              if (const auto a = m.get("Ion hopping distance"); a && (!(*a >= 0) || !std::isfinite(*a)))
+                throw DeckError(where_k("Ion hopping distance") + "has " + short_number(*a) + ", but " + ions +
+                                " need a hopping distance >= 0 nm (0: no field-assisted hopping)");
+              if (m.ion_coupling == "landau")
+                {
+                  const auto given = m.get("Ion Landau coupling");
+                  if (!given)
+                    throw DeckError(where_k("Ion polarization coupling") +
+                                    "asks for the Landau coupling of its ions to P, which needs 'Ion Landau "
+                                    "coupling', a coupling w [m/F]: set it in the library or in the deck's "
+                                    "'subsection Materials / subsection " + l.material + "'");
+                  const double w = *given;
+                  if (!std::isfinite(w))
+                    throw DeckError(where_k("Ion Landau coupling") + "has " + short_number(w) +
+                                    ", but the Landau coupling needs a finite w [m/F]");
+                  if (!m.is_ferroelectric() || prm.polarization != Parameters::PolarizationModel::dynamic)
+                    throw DeckError(where_k("Ion polarization coupling") +
+                                    "asks for the Landau coupling of its ions to P, which needs a ferroelectric "
+                                    "material with P as a field (Physics/Polarization = dynamic); use 'charge' "
+                                    "otherwise");
+                }
             }
           if (i > 0 && ionic[i - 1])
             throw DeckError(deck.location("Stack/Layers").describe() + ": Stack/Layers: the ionic layers '" +
@@ -947,21 +969,29 @@ namespace FerroStack
             return prm.materials.location(c.metal, key, deck).describe() + ": Materials/" + c.metal + "/" + key +
                    ": metal '" + c.metal + "' of contact '" + c.name + "' ";
           };
-          const double k0 = metal.get("Ion exchange rate").value_or(0.);
-          if (!(k0 >= 0) || !std::isfinite(k0))
-            throw DeckError(where("Ion exchange rate") + "has " + short_number(k0) +
-                            ", but an exchange rate is >= 0 cm/s (0 or unset: a blocking electrode)");
-          if (k0 == 0)
+          // One entry per species of the layer it touches, or one for all
+          // (the simulator checks the count against that layer).
+          const std::vector<double> rates = metal.entries("Ion exchange rate");
+          for (const double k0 : rates)
+            if (!(k0 >= 0) || !std::isfinite(k0))
+              throw DeckError(where("Ion exchange rate") + "has " + short_number(k0) +
+                              ", but an exchange rate is >= 0 cm/s (0 or unset: a blocking electrode)");
+          if (std::none_of(rates.begin(), rates.end(), [](const double k0) { return k0 > 0; }))
             continue;
-          const auto c_eq = metal.get("Ion exchange density");
-          if (!c_eq || !(*c_eq > 0) || !std::isfinite(*c_eq))
-            throw DeckError(where("Ion exchange density") + "has " + (c_eq ? short_number(*c_eq) : "no value") +
-                            ", but an active electrode (Ion exchange rate > 0) needs the interfacial ion density "
-                            "in equilibrium with it, > 0 cm^-3");
-          const double alpha = metal.get("Ion transfer coefficient").value_or(0.5);
-          if (!(alpha > 0 && alpha < 1))
-            throw DeckError(where("Ion transfer coefficient") + "has " + short_number(alpha) +
-                            ", but a Butler-Volmer transfer coefficient lies between 0 and 1");
+          const std::vector<double> densities = metal.entries("Ion exchange density");
+          if (densities.empty())
+            throw DeckError(where("Ion exchange density") +
+                            "has no value, but an active electrode (Ion exchange rate > 0) needs the interfacial "
+                            "ion density in equilibrium with it, > 0 cm^-3");
+          for (const double c_eq : densities)
+            if (!(c_eq > 0) || !std::isfinite(c_eq))
+              throw DeckError(where("Ion exchange density") + "has " + short_number(c_eq) +
+                              ", but an active electrode (Ion exchange rate > 0) needs the interfacial ion density "
+                              "in equilibrium with it, > 0 cm^-3");
+          for (const double alpha : metal.entries("Ion transfer coefficient"))
+            if (!(alpha > 0 && alpha < 1))
+              throw DeckError(where("Ion transfer coefficient") + "has " + short_number(alpha) +
+                              ", but a Butler-Volmer transfer coefficient lies between 0 and 1");
         }
       if (std::find(ionic.begin(), ionic.end(), true) == ionic.end())
         throw DeckError(deck.location("Physics/Ions").describe() +

@@ -48,12 +48,30 @@ namespace FerroStack
       modules.push_back(&ferroelectric_module);
     if (carriers())
       modules.push_back(&carrier_module);
+    // One ion module per species (the most any ionic layer has).
     if (ions())
-      modules.push_back(&ion_module);
+      {
+        unsigned n_species = 0;
+        for (const Layer &layer : prm.layers)
+          {
+            const Material &m = prm.materials.get(layer.material);
+            if (m.get("Ion density").value_or(0.) > 0)
+              n_species = std::max(n_species, m.ion_species_count());
+          }
+        for (unsigned k = 0; k < n_species; ++k)
+          {
+            ion_modules.push_back(std::make_unique<IonModule<dim>>());
+            ion_modules.back()->field = IonModule<dim>::field_name(k);
+            ion_couplings.push_back(std::make_unique<IonLandauCoupling<dim>>());
+          }
+        for (const auto &module : ion_modules)
+          modules.push_back(module.get());
+      }
     // The Landau coupling of ions and P (active only on the layers whose
     // material asks for it: Ion polarization coupling = landau).
     if (ions() && dynamic_polarization())
-      modules.push_back(&ion_landau_coupling);
+      for (const auto &coupling : ion_couplings)
+        modules.push_back(coupling.get());
     modules.push_back(&contact_module); // face terms only, no field of its own
     for (const PhysicsModule<dim> *module : modules)
       module->declare_fields(fields);
@@ -74,13 +92,17 @@ namespace FerroStack
         carrier_module.n = contact_module.n = fields.component("electrons");
         carrier_module.p = contact_module.p = fields.component("holes");
       }
-    ion_module.phi = ion_landau_coupling.phi = fields.component("potential");
-    if (ions())
-      ion_module.eta = ion_landau_coupling.eta = fields.component("ions");
-    if (ions() && dynamic_polarization())
+    for (unsigned k = 0; k < n_ion_species(); ++k)
       {
-        ion_module.P0 = ion_landau_coupling.P0 = fields.component("polarization");
-        ion_module.n_P                         = dim;
+        IonModule<dim>         &ions_k     = *ion_modules[k];
+        IonLandauCoupling<dim> &coupling_k = *ion_couplings[k];
+        ions_k.phi = coupling_k.phi = fields.component("potential");
+        ions_k.eta = coupling_k.eta = fields.component(ions_k.field);
+        if (dynamic_polarization())
+          {
+            ions_k.P0 = coupling_k.P0 = fields.component("polarization");
+            ions_k.n_P                = dim;
+          }
       }
     std::vector<std::string> names;
     for (unsigned f = 0; f < fields.n_fields(); ++f)
@@ -90,8 +112,8 @@ namespace FerroStack
     // machine epsilons) keeps it to 2e-11 over a 1e4-step pulse train
     // (tests/decks/ions_pulse_train_1d.prm; 1e-13 drifts by 1.5e-10, the
     // lagged Newton approaching from one side every step).
-    if (ions())
-      newton_criterion->tighten(fields.index("ions"), 1e-14);
+    for (const auto &module : ion_modules)
+      newton_criterion->tighten(fields.index(module->field), 1e-14);
   }
 
   template <int dim>
@@ -196,7 +218,7 @@ namespace FerroStack
     update_constraints.merge(free_constraints);
     contact_dofs.clear();
     contact_carrier_dofs.clear();
-    contact_ion_dofs.clear();
+    contact_ion_dofs.assign(n_ion_species(), {});
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
         const types::boundary_id id = StackMesh<dim>::contact_boundary_id(k);
@@ -211,9 +233,9 @@ namespace FerroStack
                                                                                     carrier_mask(),
                                                                                     {id}) :
                                                     IndexSet(dof_handler.n_dofs()));
-        contact_ion_dofs.push_back(
-          ions() ? DoFTools::extract_boundary_dofs(dof_handler, fe_collection.component_mask(fields.scalar("ions")), {id}) :
-                   IndexSet(dof_handler.n_dofs()));
+        for (unsigned s = 0; s < n_ion_species(); ++s)
+          contact_ion_dofs[s].push_back(DoFTools::extract_boundary_dofs(
+            dof_handler, fe_collection.component_mask(fields.scalar(ion_modules[s]->field)), {id}));
       }
     update_constraints.close();
     if (prm.contacts.empty())
@@ -272,13 +294,14 @@ namespace FerroStack
     // from unghosted vectors: a pair whose potential dof another rank owns
     // would be left out (deal.II gives all dofs of a vertex one owner).
     ion_nodes.clear();
-    if (ions())
+    for (unsigned species = 0; species < n_ion_species(); ++species)
       {
-        std::set<types::global_dof_index> seen;
+        const IonModule<dim>                &module = *ion_modules[species];
+        std::set<types::global_dof_index>    seen;
         std::vector<types::global_dof_index> indices;
-        const unsigned phi_c = fields.component("potential"), eta_c = fields.component("ions");
+        const unsigned phi_c = fields.component("potential"), eta_c = fields.component(module.field);
         for (const auto &cell : dof_handler.active_cell_iterators())
-          if (cell->is_locally_owned() && has_ions(cell))
+          if (cell->is_locally_owned() && module.active_on(cell->material_id()))
             {
               const FiniteElement<dim> &fe = cell->get_fe();
               indices.resize(fe.n_dofs_per_cell());
@@ -291,8 +314,8 @@ namespace FerroStack
                   const unsigned c = fe.system_to_component_index(i).first;
                   if (c == phi_c)
                     phi_at[fe.system_to_base_index(i).second] = indices[i];
-                  else if (ion_module.n_P > 0 && c >= ion_module.P0 && c < ion_module.P0 + ion_module.n_P)
-                    P_at.try_emplace(fe.system_to_base_index(i).second, no_P).first->second[c - ion_module.P0] =
+                  else if (module.n_P > 0 && c >= module.P0 && c < module.P0 + module.n_P)
+                    P_at.try_emplace(fe.system_to_base_index(i).second, no_P).first->second[c - module.P0] =
                       indices[i];
                 }
               for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
@@ -300,7 +323,7 @@ namespace FerroStack
                     locally_owned_dofs.is_element(phi_at.at(fe.system_to_base_index(i).second)) &&
                     seen.insert(indices[i]).second)
                   {
-                    IonNode node{indices[i], phi_at.at(fe.system_to_base_index(i).second), cell->material_id()};
+                    IonNode node{indices[i], phi_at.at(fe.system_to_base_index(i).second), cell->material_id(), species};
                     // The node's P dofs where P lives (the same owner as
                     // its other dofs: one vertex, one owner).
                     if (const auto P = P_at.find(fe.system_to_base_index(i).second); P != P_at.end())
@@ -358,8 +381,9 @@ namespace FerroStack
         }
       if (field.name == "electrons" || field.name == "holes")
         return bool(layer_has_carriers[l]);
-      if (field.name == "ions")
-        return bool(layer_has_ions[l]);
+      for (unsigned k = 0; k < n_ion_species(); ++k)
+        if (field.name == ion_modules[k]->field)
+          return layer_has_ions[l] && layer_material(l).ion_species_count() > k;
       return true; // the potential
     };
     std::vector<std::vector<bool>> masks;
@@ -590,53 +614,70 @@ namespace FerroStack
         const Layer &layer       = stack->layer(l);
         carrier_module.net_doping[l] = (layer.donors - layer.acceptors) * 1e6 / scale.density;
       }
-    // Mobile ions: one species per ionic layer; they start uniform at the
-    // potential the other modules start from (the neutral potential in a
+    // Mobile ions: species k of each ionic layer that has k or more, in
+    // module k (Material::ion_species); they start uniform at the potential
+    // the other modules start from (the neutral potential in a
     // semiconductor, 0 elsewhere).
-    ion_module.layers.assign(n_layers, IonSpecies());
-    ion_module.initial_potential.assign(n_layers, 0.);
-    ion_module.time_scale   = scale.time;
-    ion_module.density_unit = scale.density;
-    for (unsigned l = 0; l < n_layers; ++l)
-      if (layer_has_ions[l])
-        {
-          // (A Landau coupling here has P as a TDGL field: parameters.cc
-          // refuses it elsewhere.)
-          ion_module.layers[l] = IonSpecies::of(layer_material(l), scale);
-          if (carrier_module.active[l])
-            ion_module.initial_potential[l] = layer_semiconductor[l].neutral_potential(carrier_module.net_doping[l]);
-        }
-    ion_landau_coupling.layers = ion_module.layers;
-    // Active electrodes: a metal(NAME) contact whose metal has an `Ion
-    // exchange rate` > 0, on an ionic layer; the rest block the ions.
-    ion_module.exchange.assign(prm.contacts.size(), {});
-    for (unsigned k = 0; k < prm.contacts.size(); ++k)
+    for (unsigned species = 0; species < n_ion_species(); ++species)
       {
-        const Contact &c = prm.contacts[k];
-        if (c.kind != Contact::Kind::metal || contact_layer[k] < 0 || !layer_has_ions[contact_layer[k]])
-          continue;
-        const Material &metal = prm.materials.get(c.metal);
-        const double    k0    = metal.get("Ion exchange rate").value_or(0.); // cm/s
-        if (k0 <= 0)
-          continue;
-        const IonSpecies &s      = ion_module.layers[contact_layer[k]];
-        const double      c_eq   = metal.require("Ion exchange density", "an active electrode") * 1e6 / scale.density;
-        auto             &e      = ion_module.exchange[k];
-        e.active                 = true;
-        e.boundary               = StackMesh<dim>::contact_boundary_id(k);
-        e.rate                   = k0 * 1e-2 * scale.time / scale.length;
-        e.density                = c_eq;
-        e.alpha                  = metal.get("Ion transfer coefficient").value_or(0.5);
-        if (!(c_eq < s.max_density))
-          throw DeckError(prm.deck_file + ": Contacts/List: the active electrode '" + c.name + "' (metal " + c.metal +
-                          ") has an Ion exchange density of " + format_number(c_eq * scale.density * 1e-6) +
-                          " cm^-3, at or above the Ion max density " +
-                          format_number(s.max_density * scale.density * 1e-6) + " cm^-3 of the layer '" +
-                          stack->layer(contact_layer[k]).name + "' it touches");
-        e.offset = std::log(c_eq / (s.max_density - c_eq));
+        IonModule<dim> &module = *ion_modules[species];
+        module.layers.assign(n_layers, IonSpecies());
+        module.initial_potential.assign(n_layers, 0.);
+        module.time_scale   = scale.time;
+        module.density_unit = scale.density;
+        for (unsigned l = 0; l < n_layers; ++l)
+          if (layer_has_ions[l] && layer_material(l).ion_species_count() > species)
+            {
+              // (A Landau coupling here has P as a TDGL field: parameters.cc
+              // refuses it elsewhere.)
+              module.layers[l] = IonSpecies::of(layer_material(l).ion_species(species), scale);
+              if (carrier_module.active[l])
+                module.initial_potential[l] = layer_semiconductor[l].neutral_potential(carrier_module.net_doping[l]);
+            }
+        ion_couplings[species]->layers = module.layers;
+        // Active electrodes: a metal(NAME) contact whose metal has an `Ion
+        // exchange rate` > 0 for this species (one value for all species of
+        // the layer it touches, or one per species), on a layer where the
+        // species lives; the rest block it.
+        module.exchange.assign(prm.contacts.size(), {});
+        for (unsigned k = 0; k < prm.contacts.size(); ++k)
+          {
+            const Contact &c = prm.contacts[k];
+            if (c.kind != Contact::Kind::metal || contact_layer[k] < 0 || !module.layers[contact_layer[k]].active)
+              continue;
+            const Material &metal_all = prm.materials.get(c.metal);
+            const unsigned  n_layer   = layer_material(contact_layer[k]).ion_species_count();
+            for (const char *key : {"Ion exchange rate", "Ion exchange density", "Ion transfer coefficient"})
+              if (const std::size_t n = metal_all.entries(key).size(); n > 1 && n != n_layer)
+                throw DeckError(prm.deck_file + ": Materials/" +
+                                c.metal + "/" + key + ": metal '" + c.metal + "' of contact '" + c.name + "' has " +
+                                std::to_string(n) + " entries, but the layer '" + stack->layer(contact_layer[k]).name +
+                                "' it touches has " + std::to_string(n_layer) +
+                                " mobile-ion species: expected one value for all or one per species");
+            const Material metal = metal_all.ion_species(species);
+            const double   k0    = metal.get("Ion exchange rate").value_or(0.); // cm/s
+            if (k0 <= 0)
+              continue;
+            const IonSpecies &s    = module.layers[contact_layer[k]];
+            const double      c_eq = metal.require("Ion exchange density", "an active electrode") * 1e6 / scale.density;
+            auto             &e    = module.exchange[k];
+            e.active               = true;
+            e.boundary             = StackMesh<dim>::contact_boundary_id(k);
+            e.rate                 = k0 * 1e-2 * scale.time / scale.length;
+            e.density              = c_eq;
+            e.alpha                = metal.get("Ion transfer coefficient").value_or(0.5);
+            if (!(c_eq < s.max_density))
+              throw DeckError(prm.deck_file + ": Contacts/List: the active electrode '" + c.name + "' (metal " +
+                              c.metal + ") has an Ion exchange density of " +
+                              format_number(c_eq * scale.density * 1e-6) + " cm^-3, at or above the Ion max density " +
+                              format_number(s.max_density * scale.density * 1e-6) + " cm^-3 of the layer '" +
+                              stack->layer(contact_layer[k]).name + "' it touches");
+            e.offset = std::log(c_eq / (s.max_density - c_eq));
+          }
       }
-    if (manufactured.ion_source)
-      ion_module.manufactured_source = [this](const Point<dim> &x) { return manufactured.ion_source->value(x); };
+    // (A manufactured problem has one species.)
+    if (manufactured.ion_source && n_ion_species() > 0)
+      ion_modules[0]->manufactured_source = [this](const Point<dim> &x) { return manufactured.ion_source->value(x); };
     if (manufactured.carrier_source)
       carrier_module.manufactured_generation = [this](const Point<dim> &x, const unsigned c) {
         return manufactured.carrier_source->value(x, c);
@@ -764,7 +805,8 @@ namespace FerroStack
     // blocking contacts its steady state exists only if the quadrature of
     // its source sums to zero exactly, which an O(h^2) rule does not.
     if (ions() && manufactured.exact)
-      mask[fields.component("ions")] = true;
+      for (const auto &module : ion_modules)
+        mask[fields.component(module->field)] = true;
     return ComponentMask(mask);
   }
 
@@ -795,7 +837,8 @@ namespace FerroStack
             value[0] = contact_potential(k, t) / scale.potential;
             contact_phi[k] = value[0];
             contact_module.contacts[k].phi_c   = contact_phi[k];
-            ion_module.exchange[k].phi_metal = contact_phi[k];
+            for (const auto &module : ion_modules)
+              module->exchange[k].phi_metal = contact_phi[k];
             contact_module.contacts[k].voltage = contact_voltage[k];
             VectorTools::interpolate_boundary_values(dof_handler,
                                                      id,
@@ -841,8 +884,10 @@ namespace FerroStack
         // The ionic current of an active electrode: q z times the ion
         // rows' sum over its dofs (the influx of ions), like the holes'.
         // (At the initial state the ion rows hold c = c0 and carry no flux.)
-        if (ion_module.exchange[k].active && time_discretization.mode == TimeDiscretization::Mode::bdf)
-          conduction += factor / scale.time * ion_module.layers[contact_layer[k]].charge * sum_over(contact_ion_dofs[k]);
+        for (unsigned s = 0; s < n_ion_species(); ++s)
+          if (ion_modules[s]->exchange[k].active && time_discretization.mode == TimeDiscretization::Mode::bdf)
+            conduction += factor / scale.time * ion_modules[s]->layers[contact_layer[k]].charge *
+                          sum_over(contact_ion_dofs[s][k]);
         result.conduction.push_back(conduction);
       }
     return result;
@@ -904,18 +949,19 @@ namespace FerroStack
 
   template <int dim>
   double
-  Simulator<dim>::ion_density(const unsigned layer, const Vector<double> &values) const
+  Simulator<dim>::ion_density(const unsigned layer, const Vector<double> &values, const unsigned species) const
   {
-    return layer_has_ions[layer] ? ion_module.density(point_state(layer, values, {})) : 0.;
+    return layer_has_ion_species(layer, species) ? ion_modules[species]->density(point_state(layer, values, {})) :
+                                                   0.;
   }
 
   template <int dim>
   double
-  Simulator<dim>::ion_number(const unsigned layer) const
+  Simulator<dim>::ion_number(const unsigned layer, const unsigned species) const
   {
     double sum = 0;
     for_each_point_of_layer(layer, [&](const FEValues<dim> &fe_values, const unsigned q, const Vector<double> &u) {
-      sum += ion_density(layer, u) * fe_values.JxW(q);
+      sum += ion_density(layer, u, species) * fe_values.JxW(q);
     }, prm.mass_lumping);
     // Lengths are in nm: [m^-3 nm^dim] -> cm^-2 (1D), cm^-1 (2D), 1 (3D).
     return Utilities::MPI::sum(sum, comm) * std::pow(1e-9, int(dim)) * std::pow(1e-2, 3 - int(dim));
@@ -924,16 +970,19 @@ namespace FerroStack
   template <int dim>
   double
   Simulator<dim>::ion_density_update(const PETScWrappers::MPI::Vector &u,
-                                     const PETScWrappers::MPI::Vector &du) const
+                                     const PETScWrappers::MPI::Vector &du,
+                                     const unsigned                    ion_species) const
   {
-    // delta c / (c + c0) at each ion node, with phi of the same node
-    // (ion_nodes; IonSpecies::relative_density_change).
+    // delta c / (c + c0) at each node of the species, with phi of the same
+    // node (ion_nodes; IonSpecies::relative_density_change).
     double largest = 0;
     for (const IonNode &node : ion_nodes)
+      if (node.species == ion_species)
       {
+        const IonSpecies &species = ion_modules[node.species]->layers[node.layer];
         // |P|^2 and its linearized change (the Landau coupling's shift).
         double P2 = 0, d_P2 = 0;
-        if (ion_module.layers[node.layer].landau != 0)
+        if (species.landau != 0)
           for (const types::global_dof_index P : node.P)
             if (P != numbers::invalid_dof_index)
               {
@@ -941,7 +990,7 @@ namespace FerroStack
                 d_P2 += 2 * u[P] * du[P];
               }
         largest = std::max(largest,
-                           std::abs(ion_module.layers[node.layer].relative_density_change(
+                           std::abs(species.relative_density_change(
                              u[node.phi], u[node.eta], du[node.phi], du[node.eta], P2, d_P2)));
       }
     return Utilities::MPI::max(largest, comm);
@@ -951,7 +1000,7 @@ namespace FerroStack
   double
   Simulator<dim>::ion_density_error(const PETScWrappers::MPI::Vector &difference) const
   {
-    // The rms over the ionic layers of delta c / (c + c0)
+    // The rms over the ionic layers and species of delta c / (c + c0)
     // (IonSpecies::relative_density_change): a region at 1e-12 c0 has no
     // error worth a step, whatever its eta does.
     PETScWrappers::MPI::Vector d(locally_owned_dofs, locally_relevant_dofs, comm);
@@ -959,7 +1008,7 @@ namespace FerroStack
     hp::FEValues<dim>           hp_values(fe_collection, q_collection, update_values | update_JxW_values);
     double                      sum = 0, volume = 0;
     std::vector<Vector<double>> u, du;
-    const unsigned              phi = fields.component("potential"), eta = fields.component("ions");
+    const unsigned              phi = fields.component("potential");
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned() && has_ions(cell))
         {
@@ -969,22 +1018,28 @@ namespace FerroStack
           du.resize(fe_values.n_quadrature_points, Vector<double>(fe_collection.n_components()));
           fe_values.get_function_values(locally_relevant_solution, u);
           fe_values.get_function_values(d, du);
-          const IonSpecies &species = ion_module.layers[cell->material_id()];
-          for (const unsigned q : fe_values.quadrature_point_indices())
+          for (const auto &module : ion_modules)
             {
-              double d_P2 = 0;
-              if (species.landau != 0)
-                for (unsigned a = 0; a < ion_module.n_P; ++a)
-                  d_P2 += 2 * u[q][ion_module.P0 + a] * du[q][ion_module.P0 + a];
-              sum += std::pow(species.relative_density_change(u[q][phi],
-                                                              u[q][eta],
-                                                              du[q][phi],
-                                                              du[q][eta],
-                                                              species.polarization_squared(u[q], ion_module.P0, ion_module.n_P),
-                                                              d_P2),
-                              2) *
-                     fe_values.JxW(q);
-              volume += fe_values.JxW(q);
+              if (!module->active_on(cell->material_id()))
+                continue;
+              const IonSpecies &species = module->layers[cell->material_id()];
+              const unsigned    eta     = module->eta;
+              for (const unsigned q : fe_values.quadrature_point_indices())
+                {
+                  double d_P2 = 0;
+                  if (species.landau != 0)
+                    for (unsigned a = 0; a < module->n_P; ++a)
+                      d_P2 += 2 * u[q][module->P0 + a] * du[q][module->P0 + a];
+                  sum += std::pow(species.relative_density_change(u[q][phi],
+                                                                  u[q][eta],
+                                                                  du[q][phi],
+                                                                  du[q][eta],
+                                                                  species.polarization_squared(u[q], module->P0, module->n_P),
+                                                                  d_P2),
+                                  2) *
+                         fe_values.JxW(q);
+                  volume += fe_values.JxW(q);
+                }
             }
         }
     sum    = Utilities::MPI::sum(sum, comm);
@@ -1144,8 +1199,8 @@ namespace FerroStack
     if (carriers())
       out << ", electrons " << per_component[carrier_component()] << ", holes "
           << per_component[carrier_component() + 1];
-    if (ions())
-      out << ", ions " << per_component[fields.component("ions")];
+    for (const auto &module : ion_modules)
+      out << ", " << module->field << " " << per_component[fields.component(module->field)];
     out << "\n";
     out << "Contacts:\n";
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
@@ -1193,10 +1248,13 @@ namespace FerroStack
           columns.push_back("P_" + stack->layer(l).name + "_x[uC/cm^2]");
           columns.push_back("P_" + stack->layer(l).name + "_z[uC/cm^2]");
         }
+    // N_<layer>_ions per ionic layer, N_<layer>_ions_2 ... for its further
+    // species (the order of terminal_row).
     for (unsigned l = 0; l < stack->n_layers(); ++l)
-      if (layer_has_ions[l])
-        columns.push_back("N_" + stack->layer(l).name + "_ions[" + (dim == 1 ? "cm^-2" : dim == 2 ? "cm^-1" : "1") +
-                          "]");
+      for (unsigned k = 0; k < n_ion_species(); ++k)
+        if (layer_has_ion_species(l, k))
+          columns.push_back("N_" + stack->layer(l).name + "_" + IonModule<dim>::field_name(k) + "[" +
+                            (dim == 1 ? "cm^-2" : dim == 2 ? "cm^-1" : "1") + "]");
     if (dynamic_polarization())
       columns.push_back(std::string("F_total[") + (dim == 1 ? "J/m^2" : dim == 2 ? "J/m" : "J") + "]");
 
@@ -1298,8 +1356,9 @@ namespace FerroStack
         for (const double P : average_polarization(l))
           row.push_back(P * 100.); // C/m^2 -> uC/cm^2
     for (unsigned l = 0; l < stack->n_layers(); ++l)
-      if (layer_has_ions[l])
-        row.push_back(ion_number(l));
+      for (unsigned k = 0; k < n_ion_species(); ++k)
+        if (layer_has_ion_species(l, k))
+          row.push_back(ion_number(l, k));
     if (dynamic_polarization())
       row.push_back(free_energy());
     for (const double v : row)

@@ -168,11 +168,28 @@ namespace FerroStack
     /// 2D, a count in 3D: deck-spec's N_<layer>_ions), by the quadrature of
     /// the assembly, whose ion rows conserve exactly this sum.
     double
-    ion_number(const unsigned layer) const;
+    ion_number(const unsigned layer, const unsigned species = 0) const;
 
-    /// The mobile-ion density [m^-3] at a quadrature point's values.
+    /// The density [m^-3] of mobile-ion species @p species at a quadrature
+    /// point's values (zero where that species does not live).
     double
-    ion_density(const unsigned layer, const dealii::Vector<double> &values) const;
+    ion_density(const unsigned layer, const dealii::Vector<double> &values, const unsigned species = 0) const;
+
+    /// How many mobile-ion species the deck has (the most that one ionic
+    /// layer has; 0 without ions). Species k is the field
+    /// IonModule::field_name(k): "ions", "ions_2", ...
+    unsigned
+    n_ion_species() const
+    {
+      return ion_modules.size();
+    }
+
+    /// Whether species @p species lives in layer @p layer.
+    bool
+    layer_has_ion_species(const unsigned layer, const unsigned species) const
+    {
+      return species < ion_modules.size() && ion_modules[species]->layers[layer].active;
+    }
 
 
     /// The first of the two quasi-Fermi components (phi_n, then phi_p).
@@ -385,8 +402,10 @@ namespace FerroStack
     FerroelectricModule<dim>              ferroelectric_module;
     CarrierModule<dim>                    carrier_module;
     ContactModule<dim>                    contact_module;
-    IonModule<dim>                        ion_module;
-    IonLandauCoupling<dim>                ion_landau_coupling;
+    /// One module per mobile-ion species (each its own field), and the
+    /// Landau coupling of each to P.
+    std::vector<std::unique_ptr<IonModule<dim>>>         ion_modules;
+    std::vector<std::unique_ptr<IonLandauCoupling<dim>>> ion_couplings;
     std::vector<const PhysicsModule<dim> *> modules;
     /// Per layer: whether P (TDGL), carriers and mobile ions are unknowns there.
     std::vector<bool> layer_has_polarization, layer_has_carriers, layer_has_ions;
@@ -415,12 +434,15 @@ namespace FerroStack
     dealii::IndexSet carrier_dofs;
     /// Per contact, the quasi-Fermi dofs on it (conduction currents).
     std::vector<dealii::IndexSet> contact_carrier_dofs;
-    std::vector<dealii::IndexSet> contact_ion_dofs;
-    /// A locally owned ion dof, the potential dof of its node and its layer.
+    /// Per ion species, per contact, the species' dofs on it.
+    std::vector<std::vector<dealii::IndexSet>> contact_ion_dofs;
+    /// A locally owned ion dof, the potential dof of its node, its layer
+    /// and species.
     struct IonNode
     {
       dealii::types::global_dof_index eta, phi;
       unsigned                        layer;
+      unsigned                        species;
       /// The P dofs of the node (the Landau coupling); a component without
       /// a dof there (no P field, or FE_Nothing in the layer) is
       /// numbers::invalid_dof_index.
@@ -574,10 +596,12 @@ namespace FerroStack
     ion_density_error(const dealii::PETScWrappers::MPI::Vector &difference) const;
 
     /// The largest density change delta c / (c + c0) that the update @p du
-    /// of state @p u makes at an ion node (the ions' Newton update test).
+    /// of state @p u makes at a node of ion species @p ion_species (its
+    /// Newton update test).
     double
     ion_density_update(const dealii::PETScWrappers::MPI::Vector &u,
-                       const dealii::PETScWrappers::MPI::Vector &du) const;
+                       const dealii::PETScWrappers::MPI::Vector &du,
+                       const unsigned                            ion_species) const;
 
     /// The modules with terms on @p face (without the contact fluxes if
     /// @p without_contact_fluxes: the terminal residual), into @p active.

@@ -688,10 +688,10 @@ namespace FerroStack
           // The ions' update is judged by the density change it makes,
           // relative to c + c0 (ion_density_update): where they are
           // depleted their electrochemical potential is noise of the solve.
-          if (ions())
+          for (unsigned k = 0; k < n_ion_species(); ++k)
             {
-              const unsigned f = fields.index("ions");
-              update.max[f]    = ion_density_update(line_search_start, newton_update);
+              const unsigned f = fields.index(ion_modules[k]->field);
+              update.max[f]    = ion_density_update(line_search_start, newton_update, k);
               start.max[f]     = 1;
             }
           return newton_criterion->converged(norms, norms_of(residual_reference), field_counts, update, start, update_relax);

@@ -76,7 +76,8 @@ namespace FerroStack
               computed[q][c++] = 100. * P[d]; // C/m^2 -> uC/cm^2
           }
         if (simulator.ions() && wanted("ions"))
-          computed[q][c++] = 1e-6 * simulator.ion_density(cell->material_id(), values[q]); // m^-3 -> cm^-3
+          for (unsigned k = 0; k < simulator.n_ion_species(); ++k) // m^-3 -> cm^-3
+            computed[q][c++] = 1e-6 * simulator.ion_density(cell->material_id(), values[q], k);
         if (!simulator.carriers())
           continue;
         const auto np = simulator.carrier_densities(cell->material_id(), values[q]);
@@ -107,8 +108,10 @@ namespace FerroStack
     if (wanted("polarization"))
       for (unsigned d = 0; d < dim; ++d)
         names.push_back("polarization [uC/cm^2]");
+    // One field per species: "ions [cm^-3]", "ions_2 [cm^-3]", ...
     if (simulator.ions() && wanted("ions"))
-      names.push_back("ions [cm^-3]");
+      for (unsigned k = 0; k < simulator.n_ion_species(); ++k)
+        names.push_back(IonModule<dim>::field_name(k) + " [cm^-3]");
     if (simulator.carriers())
       {
         if (wanted("electrons"))
@@ -138,7 +141,8 @@ namespace FerroStack
       if (wanted(field))
         vector();
     if (simulator.ions() && wanted("ions"))
-      kinds.push_back(DataComponentInterpretation::component_is_scalar);
+      for (unsigned k = 0; k < simulator.n_ion_species(); ++k)
+        kinds.push_back(DataComponentInterpretation::component_is_scalar);
     if (simulator.carriers())
       {
         for (const char *field : {"electrons", "holes"})

@@ -8,14 +8,18 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <string>
 #include <tuple>
 #include <vector>
 
 namespace FerroStack
 {
   /**
-   * Size-limited Nernst-Planck transport of one mobile ion species per
-   * ionic layer (PHYSICS.md, "Mobile ions"), in the electrochemical
+   * Size-limited Nernst-Planck transport of one mobile ion species
+   * (PHYSICS.md, "Mobile ions") in the layers where it lives: the k-th
+   * species of every layer that has k or more (a deck with several species
+   * per layer has one module, and one field, per species; they share phi
+   * and, through their charge, Poisson's row), in the electrochemical
    * potential eta = mu / kT (IonSpecies), time in Scaling::time:
    *
    *   R_eta = D k(c) grad eta . grad v + (dc/dt) v,
@@ -52,7 +56,15 @@ namespace FerroStack
   class IonModule : public PhysicsModule<dim>
   {
   public:
-    std::vector<IonSpecies> layers; ///< inactive where no mobile ions live
+    /// The field of species k (from 0): "ions", "ions_2", "ions_3", ...
+    static std::string
+    field_name(const unsigned k)
+    {
+      return k == 0 ? "ions" : "ions_" + std::to_string(k + 1);
+    }
+
+    std::string             field = "ions";  ///< this species' field_name
+    std::vector<IonSpecies> layers; ///< inactive where the species does not live
     std::vector<double>     initial_potential; ///< phi where the ions start (scaled), per layer
     double                  time_scale   = 1; ///< Scaling::time [s]
     double                  density_unit = 1; ///< Scaling::density [m^-3]
@@ -81,19 +93,19 @@ namespace FerroStack
     std::string
     name() const override
     {
-      return "ions";
+      return field;
     }
 
     void
     declare_fields(FieldRegistry<dim> &registry) const override
     {
-      registry.declare("ions", 1, "kT (ionic electrochemical potential)");
+      registry.declare(field, 1, "kT (ionic electrochemical potential)");
     }
 
     bool
     active_on(const unsigned layer) const override
     {
-      return layers[layer].active;
+      return layer < layers.size() && layers[layer].active;
     }
 
     /// eta of the uniform start c = c0 at the layer's initial potential (the

@@ -33,6 +33,40 @@ namespace FerroStack
     return entry->second;
   }
 
+  std::vector<double>
+  Material::entries(const std::string &key) const
+  {
+    const auto entry = lists.find(key);
+    if (entry != lists.end())
+      return entry->second;
+    if (const auto v = get(key))
+      return {*v};
+    return {};
+  }
+
+  unsigned
+  Material::ion_species_count() const
+  {
+    return entries("Ion density").size();
+  }
+
+  Material
+  Material::ion_species(const unsigned k) const
+  {
+    Material view = *this;
+    for (const auto &[key, list] : lists)
+      {
+        if (list.size() == 1)
+          continue;
+        if (k < list.size())
+          view.values[key] = list[k];
+        else
+          view.values.erase(key);
+      }
+    view.lists.clear();
+    return view;
+  }
+
   double
   Material::require(const std::string &key, const std::string &purpose) const
   {
@@ -92,33 +126,33 @@ namespace FerroStack
        "Bilinear locking term kappa Px Pz of alpha-In2Se3: an in-plane field switches Pz."},
       {"Gradient coefficient", "m^3/F", "Isotropic gradient energy g: (g/2) |grad P|^2."},
       {"Kinetic coefficient", "F/(m s)", "TDGL kinetic coefficient Gamma: (1/Gamma) dP/dt = -dF/dP."},
-      {"Ion charge", "e", "Charge number z of the mobile ion."},
-      {"Ion density", "cm^-3", "Mean density of mobile ions (compensated by a fixed background)."},
-      {"Ion max density", "cm^-3", "Site density c_max that limits the ion density."},
-      {"Ion diffusivity", "cm^2/s", "Ion diffusivity; if unset, prefactor exp(-Ea/kT)."},
-      {"Ion diffusivity prefactor", "cm^2/s", "Arrhenius prefactor D0 of the ion diffusivity."},
-      {"Ion activation energy", "eV", "Arrhenius activation energy Ea of the ion diffusivity."},
+      {"Ion charge", "e", "Charge number z of the mobile ion (one per species: a comma list, e.g. 1, -2).", true},
+      {"Ion density", "cm^-3", "Mean density of mobile ions (compensated by a fixed background); a comma list gives several species, 1, 2, ... in its order (every other Ion key then has one value for all or one per species).", true},
+      {"Ion max density", "cm^-3", "Site density c_max that limits the ion density.", true},
+      {"Ion diffusivity", "cm^2/s", "Ion diffusivity; if unset, prefactor exp(-Ea/kT).", true},
+      {"Ion diffusivity prefactor", "cm^2/s", "Arrhenius prefactor D0 of the ion diffusivity.", true},
+      {"Ion activation energy", "eV", "Arrhenius activation energy Ea of the ion diffusivity.", true},
       {"Ion hopping distance",
        "nm",
        "Hopping distance a of field-assisted ion hopping (Mott-Gurney): the ion flux grows by "
-       "sinh(u)/u, u = |z| q a |E| / (2 kT), over the low-field law; unset or 0: constant mobility."},
+       "sinh(u)/u, u = |z| q a |E| / (2 kT), over the low-field law; unset or 0: constant mobility.", true},
       {"Ion Landau coupling",
        "m/F",
        "With 'Ion polarization coupling = landau': w of the energy density w ((c - c0)/c0) |P|^2, a shift "
        "w (c - c0)/c0 of the Landau alpha by the local ion density (w > 0 weakens the double well where "
-       "ions accumulate); phenomenological, a fit."},
+       "ions accumulate); phenomenological, a fit.", true},
       {"Ion exchange rate",
        "cm/s",
        "Of an electrode metal: the rate constant k0 of its Butler-Volmer exchange of the mobile ions of the "
-       "layer it touches (an active electrode, e.g. Cu for Cu+, Ag for Ag+); unset or 0: blocking (inert)."},
+       "layer it touches (an active electrode, e.g. Cu for Cu+, Ag for Ag+); unset or 0: blocking (inert).", true},
       {"Ion exchange density",
        "cm^-3",
        "Of an active electrode metal: the interfacial ion density in equilibrium with the metal at zero "
-       "overpotential (0 < value < the layer's Ion max density)."},
+       "overpotential (0 < value < the layer's Ion max density).", true},
       {"Ion transfer coefficient",
        "1",
        "Of an active electrode metal: the Butler-Volmer transfer coefficient alpha, 0 < alpha < 1 (0.5 if "
-       "unset)."},
+       "unset).", true},
       {"Absorption coefficient", "cm^-1", "Optical absorption coefficient (Beer-Lambert)."},
       {"Reflectance", "1", "Reflectance of the illuminated surface."}};
     return keys;

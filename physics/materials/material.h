@@ -41,6 +41,10 @@ namespace FerroStack
     /// Every numeric key by its deck name ("Work function", "Landau beta"),
     /// in the unit its documentation states. Absent = not given.
     std::map<std::string, double> values;
+    /// The keys that may differ per mobile-ion species
+    /// (MaterialKey::per_species), with every entry of their comma list;
+    /// `values` holds the first (the only one of a single species).
+    std::map<std::string, std::vector<double>> lists;
 
     /// Ferroelectric axes: "z", "x" or "xz"; empty for non-ferroelectrics.
     std::string polarization_axes;
@@ -57,6 +61,26 @@ namespace FerroStack
     /// and @p purpose if the material does not define it.
     double
     require(const std::string &key, const std::string &purpose) const;
+
+    /// How many mobile-ion species the material has: the entries of its
+    /// `Ion density` (0 if unset).
+    unsigned
+    ion_species_count() const;
+
+    /// The entries of a per-species key @p key (empty if unset).
+    std::vector<double>
+    entries(const std::string &key) const;
+
+    /**
+     * The material as species @p k (from 0) of its mobile ions sees it:
+     * every per-species key with one entry per species holds its k-th, one
+     * with a single entry keeps it (shared by all species). A key whose list
+     * has another length is a deck error that parameters.cc reports first;
+     * here it is left unset. The ion physics reads one species through this
+     * view with the keys of a single one.
+     */
+    Material
+    ion_species(const unsigned k) const;
 
     bool
     is_ferroelectric() const
@@ -78,6 +102,9 @@ namespace FerroStack
     std::string name;
     std::string unit;
     std::string documentation;
+    /// Whether the key takes one value per mobile-ion species (a comma list;
+    /// one value is shared by all).
+    bool per_species = false;
   };
 
   /// The numeric material keys of the deck contract, in documentation order.

@@ -81,7 +81,7 @@ namespace FerroStack
       for (const MaterialKey &key : numeric_material_keys())
         prm.declare_entry(key.name,
                           value_or(key.name, ""),
-                          *DeckPatterns::optional_number(),
+                          key.per_species ? *DeckPatterns::optional_number_list() : *DeckPatterns::optional_number(),
                           key.documentation + " [" + key.unit + "]");
     }
 
@@ -192,8 +192,23 @@ namespace FerroStack
         for (const MaterialKey &key : numeric_material_keys())
           {
             double value;
-            if (parse_double(values.at(key.name), value))
-              material.values[key.name] = value;
+            if (!key.per_species)
+              {
+                if (parse_double(values.at(key.name), value))
+                  material.values[key.name] = value;
+                continue;
+              }
+            // One entry per mobile-ion species (the pattern checked them).
+            if (trim(values.at(key.name)).empty())
+              continue;
+            std::vector<double> list;
+            for (const std::string &piece : split(values.at(key.name), ','))
+              if (parse_double(piece, value))
+                list.push_back(value);
+            if (list.empty())
+              continue;
+            material.values[key.name] = list.front();
+            material.lists[key.name]  = list;
           }
         materials[name] = material;
       }
