@@ -451,6 +451,9 @@ namespace FerroStack
                                                          dealii::numbers::invalid_dof_index}};
     };
     std::vector<IonNode> ion_nodes;
+    /// Per ion species, its number in scaled units (the sum that its rows
+    /// conserve), at the start of the present time step.
+    std::vector<double> ion_number_scaled;
     /// The accepted states the BDF formula of the carrier densities needs.
     std::array<dealii::PETScWrappers::MPI::Vector, 2> history_states;
     /// Scaled Landau energies per layer (dynamic polarization).
@@ -598,6 +601,11 @@ namespace FerroStack
     /// The largest density change delta c / (c + c0) that the update @p du
     /// of state @p u makes at a node of ion species @p ion_species (its
     /// Newton update test).
+    /// Whether the ion rows of the present residual conserve each species'
+    /// number within @p relax times 1e-12 per step (ion_conservation).
+    bool
+    ions_conserved(const double relax = 1) const;
+
     double
     ion_density_update(const dealii::PETScWrappers::MPI::Vector &u,
                        const dealii::PETScWrappers::MPI::Vector &du,

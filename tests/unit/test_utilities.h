@@ -86,6 +86,11 @@ end
           throw std::runtime_error("no column " + name + " in terminals.csv");
         return c->second;
       }
+      bool
+      has(const std::string &name) const
+      {
+        return columns.count(name) > 0;
+      }
     };
 
     inline Terminals
