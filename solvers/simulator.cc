@@ -1414,7 +1414,10 @@ namespace FerroStack
         // Charges (and conduction currents) from the residual; the current
         // also carries dQ/dt between the points, the displacement current of
         // a sweep slow enough to be in steady state at each instant.
+        // (The terminal residual is an assembly: its time counts as one.)
+        Timer                     terminal_timer;
         const TerminalResiduals   terminal = terminal_residuals();
+        totals.assembly_seconds += terminal_timer.wall_time();
         const std::vector<double> charges  = terminal.charges;
         std::vector<double>       currents = terminal.conduction;
         if (n > 0)

@@ -311,8 +311,12 @@ namespace FerroStack
         // Accept: terminal charges from the residual, displacement currents
         // from the same BDF formula, so that they are the derivative of the Q
         // that is written, plus the conduction currents of the same residual.
+        Timer terminal_timer;
         terminal = terminal_residuals();
         charges  = terminal.charges;
+        // (An assembly: its time counts as one, in both totals.)
+        totals.assembly_seconds += terminal_timer.wall_time();
+        attempted.assembly_seconds += terminal_timer.wall_time();
         for (unsigned k = 0; k < charges.size(); ++k)
           currents[k] = (bdf.a0 * charges[k] + a1 * charge_history[0][k] +
                          (second_order ? a2 * charge_history[1][k] : 0.)) /
