@@ -165,6 +165,25 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
      good_with("    set Permittivity = 9", "    set Permittivity = 9\n    set Ion density = 0") +
        "subsection Physics\n  set Ions = true\nend\n",
      {":25:", "Physics/Ions", "no layer"}},
+    // Several ion species: comma lists of the per-species keys.
+    {"ion_list_length",
+     good_with("    set Permittivity = 9",
+               "    set Permittivity = 9\n    set Ion density = 1e19, 1e18\n    set Ion charge = 1, -1\n"
+               "    set Ion max density = 4.8e21, 1e21, 1e21") +
+       "subsection Physics\n  set Ions = true\nend\n",
+     {":23:", "Materials/CIPS/Ion max density", "3 entries", "2 mobile-ion species"}},
+    {"ion_list_negative_density",
+     good_with("    set Permittivity = 9", "    set Permittivity = 9\n    set Ion density = 1e19, -1e18") +
+       "subsection Physics\n  set Ions = true\nend\n",
+     {":21:", "Materials/CIPS/Ion density", "-1e+18", "> 0 cm^-3"}},
+    {"ion_list_second_charge_zero",
+     good_with("    set Permittivity = 9", "    set Permittivity = 9\n    set Ion density = 1e19, 1e18\n    set Ion charge = 1, 0") +
+       "subsection Physics\n  set Ions = true\nend\n",
+     {":22:", "Materials/CIPS/Ion charge", "(species 2)", "z != 0"}},
+    {"ion_list_not_numbers",
+     good_with("    set Permittivity = 9", "    set Permittivity = 9\n    set Ion charge = 1, two") +
+       "subsection Physics\n  set Ions = true\nend\n",
+     {"Line <21>", "Ion charge", "one number per mobile-ion species"}},
     {"metal_layer", good_with("ox: SiO2: 10", "ox: Au: 10"), {":3:", "metals are contacts"}},
     {"bad_polarization_boundary",
      good_deck + "subsection Physics\n  set Polarization boundary at = fe.top: pinned\nend\n",
