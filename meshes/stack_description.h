@@ -32,6 +32,9 @@ namespace FerroStack
     double   depth               = 100; ///< along y, in 3D [nm]
     unsigned lateral_cells       = 20;  ///< cells across the width (and the depth)
     double   interface_cell_size = 0;   ///< [nm]; 0 = no grading toward the interfaces
+    /// [nm]; > 0 grades the lateral (x) cells toward the ends of partial
+    /// contacts (and the device's sides); 0 = uniform lateral cells.
+    double contact_edge_cell_size = 0;
     unsigned refinement          = 0;   ///< global refinements of the coarse mesh
     bool     periodic_lateral    = false;
 

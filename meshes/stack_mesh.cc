@@ -113,27 +113,30 @@ namespace FerroStack
       return lengths;
     }
 
-    /// Lateral cell sizes over [0, width] with a mesh line at each break.
+    /// Lateral cell sizes over [0, width] with a mesh line at each break:
+    /// each segment between breaks gets cells of about width / cells,
+    /// graded down to @p h0 toward both its ends when 0 < h0 (Stack/Contact
+    /// edge cell size: the ends are contact edges or the device's sides),
+    /// as graded_sizes() grades a layer toward its interfaces.
     std::vector<double>
-    lateral_sizes(const double width, const unsigned cells, const std::vector<double> &breaks)
+    lateral_sizes(const double width, const unsigned cells, const std::vector<double> &breaks, const double h0)
     {
       std::vector<double> sizes;
       for (const double length : lateral_segments(width, breaks))
         {
-          const unsigned n = static_cast<unsigned>(uniform_count(cells * length / width, 1.));
-          for (unsigned k = 0; k < n; ++k)
-            sizes.push_back(length / n);
+          const std::vector<double> segment = graded_sizes(length, width / cells, h0);
+          sizes.insert(sizes.end(), segment.begin(), segment.end());
         }
       return sizes;
     }
 
     /// The number of cells lateral_sizes() returns, without making them.
     double
-    lateral_count(const double width, const double cells, const std::vector<double> &breaks)
+    lateral_count(const double width, const double cells, const std::vector<double> &breaks, const double h0)
     {
       double n = 0;
       for (const double length : lateral_segments(width, breaks))
-        n += uniform_count(cells * length / width, 1.);
+        n += graded_count(length, width / cells, h0);
       return n;
     }
 
@@ -220,7 +223,10 @@ namespace FerroStack
     for (unsigned d = 0; d < vertical; ++d)
       {
         const double extent = (d == 0 ? stack.width : stack.depth);
-        steps[d] = lateral_sizes(extent, stack.lateral_cells, d == 0 ? breaks : std::vector<double>());
+        steps[d] = lateral_sizes(extent,
+                                 stack.lateral_cells,
+                                 d == 0 ? breaks : std::vector<double>(),
+                                 d == 0 && !breaks.empty() ? stack.contact_edge_cell_size : 0.);
         p2[d]    = extent;
       }
 
@@ -399,9 +405,13 @@ namespace FerroStack
     // The same rules as generate_stack(), counted instead of made.
     StackSize size;
     if (dim > 1)
-      size.lateral_cells[0] = lateral_count(stack.width, stack.lateral_cells, contact_breaks(stack.contacts));
+      {
+        const std::vector<double> breaks = contact_breaks(stack.contacts);
+        size.lateral_cells[0] =
+          lateral_count(stack.width, stack.lateral_cells, breaks, breaks.empty() ? 0. : stack.contact_edge_cell_size);
+      }
     if (dim > 2)
-      size.lateral_cells[1] = lateral_count(stack.depth, stack.lateral_cells, {});
+      size.lateral_cells[1] = lateral_count(stack.depth, stack.lateral_cells, {}, 0.);
     const double lateral_h = (dim == 1 ? 0.25 : stack.width / stack.lateral_cells);
     double       vertical  = 0;
     for (const Layer &layer : stack.layers)

@@ -23,6 +23,7 @@ namespace FerroStack
     stack.depth               = prm.depth;
     stack.lateral_cells       = prm.lateral_cells;
     stack.interface_cell_size = prm.interface_cell_size;
+    stack.contact_edge_cell_size = prm.contact_edge_cell_size;
     stack.refinement          = prm.refinement;
     stack.periodic_lateral    = prm.periodic_lateral;
     stack.mesh_file           = prm.mesh_file;

@@ -135,6 +135,13 @@ namespace FerroStack
                           "Vertical cell size at every interface [nm]; > 0 grades cells "
                           "geometrically from this size to the layer's mean size; 0 = "
                           "uniform cells.");
+        prm.declare_entry("Contact edge cell size",
+                          "0",
+                          QuantityPattern(Quantity::length, 0),
+                          "Lateral cell size at the ends of partial contacts [nm] (2D, 3D: along x); > 0 "
+                          "grades the lateral cells geometrically from this size at each contact edge (and "
+                          "at the device's sides) to the mean Width / Lateral cells, for the double layers "
+                          "and field peaks at contact edges; 0 = uniform lateral cells.");
         prm.declare_entry("Doping",
                           "",
                           Patterns::Anything(),
@@ -1064,6 +1071,7 @@ namespace FerroStack
     mesh_file           = relative_to_deck(file, trim(prm.get("Mesh file")));
     refinement          = prm.get_integer("Refinement");
     interface_cell_size = DeckPatterns::quantity(prm.get("Interface cell size"), Quantity::length);
+    contact_edge_cell_size = DeckPatterns::quantity(prm.get("Contact edge cell size"), Quantity::length);
     parse_doping(deck, prm.get("Doping"), layers);
     periodic_lateral = prm.get("Lateral boundary") == "periodic";
     prm.leave_subsection();

@@ -48,6 +48,7 @@ namespace FerroStack
     std::string        mesh_file;
     unsigned           refinement          = 0;
     double             interface_cell_size = 0; ///< [nm]
+    double             contact_edge_cell_size = 0; ///< [nm], Stack/Contact edge cell size
     bool               periodic_lateral    = false;
 
     // Contacts and their biases [V] vs [s]

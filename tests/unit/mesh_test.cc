@@ -11,6 +11,8 @@
 #include "test_utilities.h"
 #include <gtest/gtest.h>
 
+#include <map>
+
 using namespace FerroStack;
 using namespace dealii;
 
@@ -138,6 +140,61 @@ end
     EXPECT_EQ(size.layer_cells[0], 4.); // at least 4 cells per layer in 1D
     EXPECT_EQ(size.nodes, size.cells + 1);
   }
+}
+
+// Stack/Contact edge cell size grades the lateral cells toward the ends of
+// the partial contacts: the cells that touch each contact edge are that
+// size (ratio 1.25 away from it, as the vertical grading), the mesh has a
+// line at every edge, the size estimate still counts the generated cells
+// exactly, and without partial contacts the key changes nothing.
+TEST(StackMesh, LateralCellsGradeTowardContactEdges)
+{
+  const std::string deck = R"(set Dimension = 2
+subsection Stack
+  set Layers = cips: CIPS: 20 : 4
+  set Width = 1200
+  set Lateral cells = 60
+  set Contact edge cell size = 0.5
+end
+subsection Contacts
+  set List = a: top[0,100]: ohmic, c: top[1100,1200]: ohmic
+end
+subsection Physics
+  set Polarization = off
+end
+)";
+  const Parameters prm(Testing::write_deck("edge_grading", deck));
+  StackMesh<2>     mesh(stack_description(prm), MPI_COMM_WORLD);
+  EXPECT_EQ(estimate_stack_size(2, stack_description(prm), 1).cells, mesh.triangulation().n_global_active_cells());
+  // The lateral sizes of the bottom row of cells, by their left x.
+  std::map<double, double> widths;
+  for (const auto &cell : mesh.triangulation().active_cell_iterators())
+    if (cell->is_locally_owned() && cell->center()[1] < 5)
+      widths[cell->vertex(0)[0]] = cell->vertex(1)[0] - cell->vertex(0)[0];
+  double smallest_at_edge = 1e9, largest = 0;
+  unsigned at_edge = 0;
+  for (const auto &[x, h] : widths)
+    {
+      largest = std::max(largest, h);
+      for (const double edge : {100., 1100.})
+        if (std::abs(x - edge) < 1e-9 || std::abs(x + h - edge) < 1e-9)
+          {
+            smallest_at_edge = std::min(smallest_at_edge, h);
+            ++at_edge;
+          }
+    }
+  if (!widths.empty() && widths.begin()->first == 0 && dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) == 1)
+    {
+      EXPECT_EQ(at_edge, 4u); // both sides of both edges
+      EXPECT_NEAR(smallest_at_edge, 0.5, 1e-9);
+      EXPECT_NEAR(largest, 20, 1.5); // the mean Width / Lateral cells in the gap
+    }
+  // Without partial contacts: uniform lateral cells, the key notwithstanding.
+  std::string whole = deck;
+  whole.replace(whole.find("a: top[0,100]: ohmic, c: top[1100,1200]: ohmic"), 46, "a: top: ohmic, c: bottom: ohmic");
+  const Parameters uniform(Testing::write_deck("edge_grading_whole", whole));
+  StackMesh<2>     uniform_mesh(stack_description(uniform), MPI_COMM_WORLD);
+  EXPECT_EQ(uniform_mesh.triangulation().n_global_active_cells(), 60u * 4u);
 }
 
 TEST(StackMesh, OneDimensionalStackIsDistributed)
