@@ -69,7 +69,7 @@ namespace FerroStack
                                const double               update_relax) const
   {
     for (unsigned f = 0; f < residual.l2.size(); ++f)
-      if (!(residual.l2[f] <= tolerance(f) * reference.l2[f] + atol * std::sqrt(counts[f])) &&
+      if (!(residual.l2[f] <= update_relax * (tolerance(f) * reference.l2[f] + atol * std::sqrt(counts[f]))) &&
           !(update.max[f] <= update_relax * stol * std::max(1., solution.max[f])))
         return false;
     return true;

@@ -78,7 +78,12 @@ namespace FerroStack
     /// A line search that finds no descent calls this with
     /// @p update_relax = 1e3: the residual is then at its floor, and an
     /// update within 1e3 stol is the accuracy of the linear solve, not a
-    /// transient still to resolve.
+    /// transient still to resolve; so is a residual within 1e3 of its
+    /// tolerance (a carrier that is absent everywhere, 1e-30 of its contact
+    /// density or below, has rows of round-off that stop a few hundred
+    /// times above the absolute floor while its quasi-Fermi potential, set
+    /// by nothing, takes updates of many kT: a lateral Au/CIPS/Au cell's
+    /// holes at 10 V, whose steps otherwise fell to 1e-13 s).
     bool
     converged(const FieldNorms          &residual,
               const FieldNorms          &reference,
