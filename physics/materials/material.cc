@@ -144,7 +144,8 @@ namespace FerroStack
       {"Ion exchange rate",
        "cm/s",
        "Of an electrode metal: the rate constant k0 of its Butler-Volmer exchange of the mobile ions of the "
-       "layer it touches (an active electrode, e.g. Cu for Cu+, Ag for Ag+); unset or 0: blocking (inert).", true},
+       "layer it touches (an active electrode, e.g. Cu for Cu+, Ag for Ag+); unset or 0: blocking (inert). With several "
+       "species in that layer: one value for all, or one per species (0 blocks that species).", true},
       {"Ion exchange density",
        "cm^-3",
        "Of an active electrode metal: the interfacial ion density in equilibrium with the metal at zero "
