@@ -1,5 +1,6 @@
 #include <deal.II/base/function.h>
 
+#include <solvers/newton_convergence.h>
 #include <solvers/simulator.h>
 
 #include <cmath>
@@ -171,4 +172,37 @@ TEST(Convergence, VariableCoefficientPoisson3D)
 {
   check_rates<3>(1, {4, 8, 16});
   check_rates<3>(2, {2, 4, 8});
+}
+
+// The per-field Newton criterion (solvers/newton_convergence.h): a field
+// passes on its residual (relative to its reference size, with the
+// absolute floor atol sqrt(N)) or on its update; at a line search without
+// descent (update_relax = 1e3) both bounds widen by 1e3, so that a carrier
+// absent everywhere, whose rows are round-off above the floor and whose
+// quasi-Fermi potential takes updates of many kT, does not stop the step.
+TEST(Convergence, NewtonCriterionPerField)
+{
+  const NewtonConvergence criterion({"potential", "holes"}, 1e-12, 1e-30);
+  const std::vector<double> counts = {100, 100};
+  // The holes' bound: 1e-12 x 1e-19 + 1e-30 x sqrt(100) = 1.01e-29.
+  const FieldNorms residual{{1e-13, 2e-27}, {1e-13, 2e-27}}, reference{{1, 1e-19}, {1, 1e-19}};
+  const FieldNorms update{{1e-3, 12.}, {1e-3, 12.}}, solution{{10, 40}, {10, 40}};
+  EXPECT_FALSE(criterion.converged(residual, reference, counts));
+  EXPECT_FALSE(criterion.converged(residual, reference, counts, update, solution));
+  EXPECT_TRUE(criterion.converged(residual, reference, counts, update, solution, 1e3));
+  // 1e3 is a bound, not a pass: 200 times further off still fails.
+  const FieldNorms far{{1e-13, 2e-24}, {1e-13, 2e-24}};
+  EXPECT_FALSE(criterion.converged(far, reference, counts, update, solution, 1e3));
+  // The update test alone: a residual above its bound with an update at
+  // 1e-12 of the field's largest value passes.
+  const FieldNorms small_update{{1e-3, 1e-11}, {1e-3, 1e-11}};
+  const FieldNorms potential_ok{{1e-13, 1e-25}, {1e-13, 1e-25}};
+  EXPECT_TRUE(criterion.converged(potential_ok, reference, counts, small_update, solution));
+  // A tightened field (the ions: 1e-14) fails where the common tolerance
+  // would pass.
+  NewtonConvergence tight({"potential", "ions"}, 1e-12, 1e-30);
+  tight.tighten(1, 1e-14);
+  const FieldNorms ions{{1e-13, 1e-13}, {1e-13, 1e-13}}, ions_reference{{1, 1}, {1, 1}};
+  EXPECT_TRUE(criterion.converged(ions, ions_reference, counts));
+  EXPECT_FALSE(tight.converged(ions, ions_reference, counts));
 }
