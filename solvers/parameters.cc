@@ -805,6 +805,28 @@ namespace FerroStack
      * the value, instead of during assembly, after the output directory is
      * made. Missing values are refused here for the same reason.
      */
+    /**
+     * The value of material key @p key of @p m, or a DeckError that says
+     * where (@p where: file, line, key, material, layer), that the key has
+     * no value and what @p physics needs of it (@p expected), and where to
+     * set it (library or the deck's Materials subsection of @p material).
+     */
+    double
+    required_material_value(const Material    &m,
+                            const std::string &key,
+                            const std::string &where,
+                            const std::string &physics,
+                            const std::string &expected,
+                            const std::string &material)
+    {
+      const auto v = m.get(key);
+      if (!v)
+        throw DeckError(where + "has no value, but " + physics + " " + expected +
+                        ": set it in the library or in the deck's 'subsection Materials / subsection " + material +
+                        "'");
+      return *v;
+    }
+
     void
     check_tdgl_coefficients(const DeckScanner &deck, const Parameters &prm)
     {
@@ -822,12 +844,7 @@ namespace FerroStack
           };
           const std::string tdgl  = "TDGL (Physics/Polarization = dynamic)";
           const auto        value = [&](const std::string &key, const std::string &expected) {
-            const auto v = m.get(key);
-            if (!v)
-              throw DeckError(where(key) + "has no value, but " + tdgl + " needs " + expected +
-                              ": set it in the library or in the deck's 'subsection Materials / subsection " +
-                              l.material + "'");
-            return *v;
+            return required_material_value(m, key, where(key), tdgl + " needs", expected, l.material);
           };
           const std::string g_expected = "a gradient coefficient >= 0 m^3/F";
           const double      g          = value("Gradient coefficient", g_expected);
@@ -902,12 +919,7 @@ namespace FerroStack
                 return where(key).substr(0, where(key).size() - 1) + species + " ";
               };
               const auto needed = [&](const std::string &key, const std::string &expected) {
-                const auto v = m.get(key);
-                if (!v)
-                  throw DeckError(where_k(key) + "has no value, but " + ions + " need " + expected +
-                                  ": set it in the library or in the deck's 'subsection Materials / subsection " +
-                                  l.material + "'");
-                return *v;
+                return required_material_value(m, key, where_k(key), ions + " need", expected, l.material);
               };
               const double z = needed("Ion charge", "a charge number z != 0 (in e)");
               if (z == 0 || !std::isfinite(z))
