@@ -452,7 +452,7 @@ namespace FerroStack
     };
     std::vector<IonNode> ion_nodes;
     /// Per ion species, its number in scaled units (the sum that its rows
-    /// conserve), at the start of the present time step.
+    /// conserve), at the uniform start (setup): the scale of ions_conserved.
     std::vector<double> ion_number_scaled;
     /// The accepted states the BDF formula of the carrier densities needs.
     std::array<dealii::PETScWrappers::MPI::Vector, 2> history_states;

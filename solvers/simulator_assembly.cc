@@ -575,8 +575,7 @@ namespace FerroStack
   bool
   Simulator<dim>::ions_conserved(const double relax) const
   {
-    if (time_discretization.mode != TimeDiscretization::Mode::bdf || manufactured.exact ||
-        ion_number_scaled.size() != n_ion_species())
+    if (time_discretization.mode != TimeDiscretization::Mode::bdf || manufactured.exact)
       return true;
     const double step = time_discretization.dt / scale.time;
     for (unsigned k = 0; k < n_ion_species(); ++k)
@@ -637,14 +636,6 @@ namespace FerroStack
     time_discretization = time;
     apply_contact_potentials(t_new);
     locally_relevant_solution = solution;
-    // The species' numbers that the conservation test measures against
-    // (ions_conserved; the predictor's state is as good as any here).
-    ion_number_scaled.assign(n_ion_species(), 0.);
-    for (unsigned k = 0; k < n_ion_species(); ++k)
-      for (unsigned l = 0; l < stack->n_layers(); ++l)
-        if (layer_has_ion_species(l, k))
-          ion_number_scaled[k] += ion_number(l, k) / (std::pow(1e-9, int(dim)) * std::pow(1e-2, 3 - int(dim))) /
-                                  scale.density;
     Timer timer;
     assemble(constraints, residual, true, false, &residual_reference);
     stats.assembly_seconds += timer.wall_time();
