@@ -10,6 +10,10 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <string>
+
+#include <dlfcn.h>
+#include <unistd.h>
 
 using namespace FerroStack;
 
@@ -40,6 +44,40 @@ namespace
       if (std::getenv(launcher) != nullptr)
         return;
     setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+  }
+
+  /**
+   * OpenBLAS (MUMPS' BLAS, libopenblas0-serial) picks its kernels from the
+   * CPU's model number. Hypervisors that hide the model (the CI machines
+   * report "Intel(R) Xeon(R) Processor" with AVX-512) make it fall back to
+   * its generic Prescott (SSE3) kernels, and MUMPS' frontal dgemm runs at
+   * a fraction of the machine's speed: on the Al2O3 FeS-FET deck the
+   * linear solves took 25 % longer (benchmarks/README.md, session 10).
+   * OpenBLAS reads OPENBLAS_CORETYPE only when it is loaded, before
+   * main(); so when it has chosen Prescott on a CPU with AVX-512 or AVX2
+   * and the user has not chosen, name the matching kernels and start the
+   * program again: execv keeps the process, its arguments and the MPI
+   * launcher's environment, and nothing has been initialized yet. Another
+   * BLAS (no openblas_get_corename) or a user's choice is left alone.
+   */
+  void
+  choose_blas_kernels(char **argv)
+  {
+    if (std::getenv("OPENBLAS_CORETYPE") != nullptr)
+      return;
+    using CoreName       = char *(*)();
+    const auto core_name = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+    if (core_name == nullptr || std::string(core_name()) != "Prescott")
+      return;
+    __builtin_cpu_init();
+    const char *kernels = __builtin_cpu_supports("avx512f") ? "SkylakeX" :
+                          __builtin_cpu_supports("avx2")    ? "Haswell" :
+                                                              nullptr;
+    if (kernels == nullptr)
+      return;
+    setenv("OPENBLAS_CORETYPE", kernels, 1);
+    execv("/proc/self/exe", argv);
+    // Only reached if the exec failed: run on with the generic kernels.
   }
 
   /// Build and run the simulator of dimension dim (ASPECT's dispatch).
@@ -86,6 +124,7 @@ namespace
 int
 main(int argc, char **argv)
 {
+  choose_blas_kernels(argv);
   prefer_isolated_singleton();
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
   const bool root = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
