@@ -602,10 +602,10 @@ namespace FerroStack
     /// of state @p u makes at a node of ion species @p ion_species (its
     /// Newton update test).
     /// Whether the ion rows of the present residual conserve each species'
-    /// number within @p relax times 1e-13 per step, or (@p at_round_off)
-    /// to the round-off of the rows' sum.
+    /// number within 1e-13 per step, or (@p at_round_off) to the round-off
+    /// of the rows' sum.
     bool
-    ions_conserved(const double relax = 1, const bool at_round_off = false) const;
+    ions_conserved(const bool at_round_off = false) const;
 
     double
     ion_density_update(const dealii::PETScWrappers::MPI::Vector &u,

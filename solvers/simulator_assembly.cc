@@ -251,27 +251,18 @@ namespace FerroStack
                   }
                 if (!with_jacobian)
                   continue;
-                // Row i: (v a_cj + grad v . b_cj) JxW for every j, in the
-                // order of the Tensor contraction (so that the sums are
-                // those of a per-entry evaluation); uncoupled entries add 0.
+                // Row i: (v a_cj + grad v . b_cj) JxW for every j, the dot
+                // product summed in the order of the Tensor contraction (so
+                // that the sums are those of a per-entry evaluation);
+                // uncoupled entries add 0.
                 double       *row = &cell_matrix(i, 0);
                 const double *a   = &value_derivative[c * n];
-                const double *b0  = &flux_derivative[0][c * n];
-                if constexpr (dim == 1)
-                  for (unsigned j = 0; j < n; ++j)
-                    row[j] += (v * a[j] + grad_v[0] * b0[j]) * JxW;
-                else if constexpr (dim == 2)
+                for (unsigned j = 0; j < n; ++j)
                   {
-                    const double *b1 = &flux_derivative[1][c * n];
-                    for (unsigned j = 0; j < n; ++j)
-                      row[j] += (v * a[j] + (grad_v[0] * b0[j] + grad_v[1] * b1[j])) * JxW;
-                  }
-                else
-                  {
-                    const double *b1 = &flux_derivative[1][c * n];
-                    const double *b2 = &flux_derivative[dim - 1][c * n];
-                    for (unsigned j = 0; j < n; ++j)
-                      row[j] += (v * a[j] + (grad_v[0] * b0[j] + grad_v[1] * b1[j] + grad_v[dim - 1] * b2[j])) * JxW;
+                    double flux = 0;
+                    for (unsigned d = 0; d < dim; ++d)
+                      flux += grad_v[d] * flux_derivative[d][c * n + j];
+                    row[j] += (v * a[j] + flux) * JxW;
                   }
               }
           };
@@ -590,34 +581,37 @@ namespace FerroStack
    * storage: a lagged Newton can meet it and still leave 1e-10 of the
    * number per step (a two-species blocking cell, IonSpecies tests). Here
    * the loss per step, relative to N, must stay below 1e-13 (the round-off
-   * of the flux terms allows about that at a step of 0.1 s; where it
-   * cannot be met, the line search finds no descent and 1e3 times it is
-   * accepted, @p relax), so that 1e4 steps keep the number to 1e-10.
-   * With @p at_round_off, a sum within 2 eps of the sum of its terms'
-   * magnitudes passes too: it is as well known as floating point allows
-   * (a stagnated Newton, whose state cannot get better).
+   * of the flux terms allows about that at a step of 0.1 s), so that 1e4
+   * steps keep the number to 1e-10. Where Newton can do no better (a line
+   * search without descent, a stagnated iteration), @p at_round_off lets a
+   * sum within 2 eps of the sum of its terms' magnitudes (the reference)
+   * pass too: it is as well known as floating point allows. (Accepting
+   * 1e3 times the 1e-13 there instead, 1e-10 in one step, was the drift of
+   * a two-species cell at -np 2.)
    */
   template <int dim>
   bool
-  Simulator<dim>::ions_conserved(const double relax, const bool at_round_off) const
+  Simulator<dim>::ions_conserved(const bool at_round_off) const
   {
     if (time_discretization.mode != TimeDiscretization::Mode::bdf || manufactured.exact)
       return true;
     const double step = time_discretization.dt / scale.time;
     for (unsigned k = 0; k < n_ion_species(); ++k)
       {
-        // The rows' sum and the sum of their terms' magnitudes (the
-        // reference), whose round-off bounds how well the sum is known.
-        double sum = 0, size = 0;
+        double sum = 0;
         for (const auto i : fields.owned_dofs(fields.index(ion_modules[k]->field)))
-          {
-            sum += residual[i];
-            size += std::abs(residual_reference[i]);
-          }
-        sum  = Utilities::MPI::sum(sum, comm);
-        size = Utilities::MPI::sum(size, comm);
-        if (std::abs(sum) > (at_round_off ? 2 * std::numeric_limits<double>::epsilon() * size : 0.) &&
-            std::abs(sum) * step / time_discretization.a0 > relax * 1e-13 * ion_number_scaled[k])
+          sum += residual[i];
+        sum = Utilities::MPI::sum(sum, comm);
+        if (std::abs(sum) * step / time_discretization.a0 <= 1e-13 * ion_number_scaled[k])
+          continue;
+        if (!at_round_off)
+          return false;
+        // The sum of the rows' terms' magnitudes, whose round-off bounds
+        // how well their sum is known.
+        double size = 0;
+        for (const auto i : fields.owned_dofs(fields.index(ion_modules[k]->field)))
+          size += std::abs(residual_reference[i]);
+        if (std::abs(sum) > 2 * std::numeric_limits<double>::epsilon() * Utilities::MPI::sum(size, comm))
           return false;
       }
     return true;
@@ -749,10 +743,10 @@ namespace FerroStack
         // Either criterion per field (NewtonConvergence): the residual at
         // its natural size, or the full update of this iteration at the
         // update floor.
-        // @p update_relax widens the criterion, @p conservation_relax the
-        // ions' number test, which @p at_round_off lets pass at the
-        // round-off of their rows' sum.
-        const auto converged = [&](const double update_relax, const double conservation_relax, const bool at_round_off) {
+        // @p update_relax widens the per-field criterion; @p at_round_off
+        // lets the ions' number test pass at the round-off of their rows'
+        // sum (ions_conserved).
+        const auto converged = [&](const double update_relax, const bool at_round_off) {
           FieldNorms update = norms_of(newton_update), start = norms_of(line_search_start);
           // The ions' update is judged by the density change it makes,
           // relative to c + c0 (ion_density_update): where they are
@@ -764,7 +758,7 @@ namespace FerroStack
               start.max[f]     = 1;
             }
           return newton_criterion->converged(norms, norms_of(residual_reference), field_counts, update, start, update_relax) &&
-                 ions_conserved(conservation_relax, at_round_off);
+                 ions_conserved(at_round_off);
         };
         if (prm.newton_log)
           log.print("    Newton " + std::to_string(it + 1) + (lagged ? " (lagged Jacobian)" : "") +
@@ -780,17 +774,14 @@ namespace FerroStack
             // stepper answers with a cut (from the step's start).
             solution                  = line_search_start;
             locally_relevant_solution = solution;
-            // (The ions' number keeps its 1e-13 per step, or the round-off
-            // of its rows' sum: 1e3 times it, 1e-10 in one step, was the
-            // drift of a two-species cell at -np 2.)
-            const bool at_floor       = converged(1e3, 1, true);
+            const bool at_floor       = converged(1e3, true);
             if (at_floor)
               assemble(constraints, residual, false, false, &residual_reference);
             return at_floor;
           }
         const double reduction = new_norm / norm;
         norm                   = new_norm;
-        if (converged(1, 1, false))
+        if (converged(1, false))
           return true;
         // Stagnation (PETSc SNES's divergence tests in spirit): a time step
         // whose merit has not halved over the last four iterations, from
@@ -813,7 +804,7 @@ namespace FerroStack
         // the number, and failed down to the minimum step.)
         if (prm.newton_stagnation_test && max_iterations == 0 && merits.size() >= 8 &&
             merits.back() > 0.5 * merits[merits.size() - 5])
-          return converged(1, 1, true);
+          return converged(1, true);
         // Keep the Jacobian while it still buys a tenfold reduction per
         // iteration: the next solve then reuses its factorization.
         lagged = prm.jacobian_reuse && step == 1 && reduction <= 0.1;
