@@ -48,7 +48,8 @@ namespace FerroStack
                                                       "ions",
                                                       "generation",
                                                       "current density",
-                                                      "material"};
+                                                      "material",
+                                                      "disorder"};
       return fields;
     }
 
@@ -317,7 +318,9 @@ namespace FerroStack
         prm.declare_entry("Fields",
                           "potential, polarization, electric field, material",
                           Patterns::MultipleSelection(join(known_output_fields(), "|")),
-                          "Fields written to solution.pvd; empty = no field output (benchmarks).");
+                          "Fields written to solution.pvd; empty = no field output (benchmarks). "
+                          "'disorder' is the quenched-disorder number g [1] of unit variance "
+                          "(Materials/<name>/Disorder; 0 in ideal layers).");
         prm.declare_entry("Checkpoint every",
                           "600",
                           QuantityPattern(Quantity::time, 0),
@@ -827,6 +830,67 @@ namespace FerroStack
       return *v;
     }
 
+    /**
+     * A disordered ferroelectric (`Disorder` other than none) needs a spread
+     * >= 0 and a length > 0 (the correlation length or mean grain size), an
+     * integer seed >= 0 if one is given, and, for a random field, a lattice
+     * of spacing length / 4 over the layer that fits in memory (2e7 nodes,
+     * 160 MB per layer: a 3D layer of 1 um x 1 um x 20 nm at a 1 nm length
+     * would need 4.5e9).
+     */
+    template <typename Where>
+    void
+    check_disorder(const Parameters  &prm,
+                   const Layer       &l,
+                   const Material    &m,
+                   const Where       &where)
+    {
+      if (m.disorder == "none")
+        return;
+      const std::string physics = "the disorder '" + m.disorder + "'";
+      // A missing key is reported where the disorder was asked for.
+      const auto required = [&](const std::string &key, const std::string &expected) {
+        const auto v = m.get(key);
+        if (!v)
+          throw DeckError(where("Disorder") + "asks for " + physics + ", which needs '" + key + "', " + expected +
+                          ": set it in the library or in the deck's 'subsection Materials / subsection " +
+                          l.material + "'");
+        return *v;
+      };
+      const bool        field   = m.disorder == "random-field";
+      const std::string spread_expected =
+        field ? "a spread >= 0 MV/cm of the built-in field" : "a spread >= 0 of alpha, relative to alpha";
+      const double spread = required("Disorder spread", spread_expected);
+      if (!(spread >= 0) || !std::isfinite(spread))
+        throw DeckError(where("Disorder spread") + "has " + short_number(spread) + ", but " + physics + " needs " +
+                        spread_expected);
+      const std::string length_expected =
+        field || m.disorder == "random-alpha" ? "a correlation length > 0 nm" : "a mean grain size > 0 nm";
+      const double length = required("Disorder length", length_expected);
+      if (!(length > 0) || !std::isfinite(length))
+        throw DeckError(where("Disorder length") + "has " + short_number(length) + ", but " + physics + " needs " +
+                        length_expected);
+      if (const auto seed = m.get("Disorder seed");
+          seed && (!(*seed >= 0) || *seed != std::floor(*seed) || *seed > 9007199254740992.))
+        throw DeckError(where("Disorder seed") + "has " + short_number(*seed) + ", but " + physics +
+                        " needs an integer seed >= 0");
+      if (m.disorder != "grains" && prm.mesh_file.empty())
+        {
+          // The lattice over the layer (StackMesh: x in [0, width], y in
+          // [0, depth], the layer's thickness along the last axis).
+          const double spacing = length / 4;
+          double       nodes   = std::ceil(l.thickness / spacing) + 3;
+          if (prm.dimension > 1)
+            nodes *= std::ceil(prm.width / spacing) + 3;
+          if (prm.dimension > 2)
+            nodes *= std::ceil(prm.depth / spacing) + 3;
+          if (nodes > 2e7)
+            throw DeckError(where("Disorder length") + "has " + short_number(length) + " nm, so " + physics +
+                            " of layer '" + l.name + "' needs a lattice of " + short_number(nodes) +
+                            " nodes (spacing length / 4), more than the 2e7 it may use: give a longer length");
+        }
+    }
+
     void
     check_tdgl_coefficients(const DeckScanner &deck, const Parameters &prm)
     {
@@ -858,6 +922,7 @@ namespace FerroStack
             throw DeckError(where("Kinetic coefficient") + "has " + short_number(gamma) + ", but " + tdgl +
                             " needs " + gamma_expected +
                             " (with Gamma <= 0 the polarization does not relax toward lower energy)");
+          check_disorder(prm, l, m, where);
         }
     }
 

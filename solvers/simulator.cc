@@ -24,6 +24,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -544,6 +545,59 @@ namespace FerroStack
                           });
   }
 
+  /**
+   * The quenched disorder of layer @p l's material (Parameters checked its
+   * keys), tabulated over the layer's bounding box (its cells' vertices
+   * over all ranks: the geometry's box, whatever the mesh or partition),
+   * with the spread in the TDGL module's scaled units.
+   */
+  template <int dim>
+  void
+  Simulator<dim>::configure_disorder(const unsigned l, typename FerroelectricModule<dim>::LayerData &f) const
+  {
+    const Material &m = layer_material(l);
+    if (m.disorder == "none")
+      return;
+    const auto kind = QuenchedDisorder<dim>::kind_of(m.disorder);
+    Point<dim> lower, upper;
+    for (unsigned d = 0; d < dim; ++d)
+      {
+        lower[d] = std::numeric_limits<double>::max();
+        upper[d] = -std::numeric_limits<double>::max();
+      }
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->material_id() == l)
+        for (const unsigned v : cell->vertex_indices())
+          for (unsigned d = 0; d < dim; ++d)
+            {
+              lower[d] = std::min(lower[d], cell->vertex(v)[d]);
+              upper[d] = std::max(upper[d], cell->vertex(v)[d]);
+            }
+    for (unsigned d = 0; d < dim; ++d)
+      {
+        lower[d] = Utilities::MPI::min(lower[d], comm);
+        upper[d] = Utilities::MPI::max(upper[d], comm);
+      }
+    const double length = *m.get("Disorder length"); // [nm], the scaled length
+    const BoundingBox<dim> box(std::make_pair(lower, upper));
+    if (kind != QuenchedDisorder<dim>::Kind::grains && QuenchedDisorder<dim>::lattice_size(length, box) > 2e7)
+      throw DeckError(prm.deck_file + ": Materials/" + m.name + "/Disorder length: " + format_number(length) +
+                      " nm needs a lattice of more than 2e7 nodes over layer '" + stack->layer(l).name +
+                      "' (spacing length / 4): give a longer length");
+    const double spread = *m.get("Disorder spread");
+    f.disorder = std::make_shared<const QuenchedDisorder<dim>>(
+      kind, length, std::uint64_t(m.get("Disorder seed").value_or(1.)), box, comm);
+    if (kind == QuenchedDisorder<dim>::Kind::random_field)
+      {
+        // MV/cm -> V/m -> scaled (V_T / L); along z, or x in an in-plane
+        // ferroelectric.
+        f.field_spread    = spread * 1e8 * scale.length / scale.potential;
+        f.polar_component = f.landau.has_z || dim == 1 ? dim - 1 : 0;
+      }
+    else
+      f.alpha_spread = spread;
+  }
+
   template <int dim>
   void
   Simulator<dim>::configure_modules()
@@ -579,6 +633,7 @@ namespace FerroStack
                 f.extrapolation[side] =
                   bc.kind == Parameters::PolarizationBoundary::Kind::extrapolation ? bc.length : 0.;
               }
+            configure_disorder(l, f);
           }
       }
     const double P_factor = 1. / scale.polarization;
@@ -1312,7 +1367,7 @@ namespace FerroStack
                 std::to_string(restart_state->sequence) + ", t = " + format_number(restart_state->t) +
                 " s, " + std::to_string(restart_state->terminal_rows) + " rows of terminals.csv)\n");
     for (const std::string &field : prm.output_fields)
-      if (field != "potential" && field != "electric field" && field != "polarization" && field != "material" &&
+      if (field != "potential" && field != "electric field" && field != "polarization" && field != "material" && field != "disorder" &&
           !(carriers() && (field == "electrons" || field == "holes" || field == "current density")) &&
           !(ions() && field == "ions"))
         log.print("Note: Output/Fields asks for '" + field +

@@ -278,6 +278,15 @@ namespace FerroStack
                     const Material               &m,
                     const dealii::Vector<double> &values) const;
 
+    /// The quenched-disorder number g (unit variance) at @p p of layer
+    /// @p layer; 0 in an ideal layer.
+    double
+    disorder_at(const dealii::Point<dim> &p, const unsigned layer) const
+    {
+      const auto &layers = ferroelectric_module.layers;
+      return layer < layers.size() && layers[layer].disorder ? layers[layer].disorder->value(p) : 0.;
+    }
+
     /// The PointState of a point with these component values and gradients
     /// (a sample of the solution), for the modules' point functions.
     PointState<dim>
@@ -561,6 +570,10 @@ namespace FerroStack
     /// carrier models exist).
     void
     configure_modules();
+
+    /// Layer @p l's quenched disorder into its TDGL data @p f.
+    void
+    configure_disorder(const unsigned l, typename FerroelectricModule<dim>::LayerData &f) const;
 
     /// Build the FE collection and set each cell's active FE index.
     void

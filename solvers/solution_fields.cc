@@ -75,6 +75,8 @@ namespace FerroStack
             for (unsigned d = 0; d < dim; ++d)
               computed[q][c++] = 100. * P[d]; // C/m^2 -> uC/cm^2
           }
+        if (wanted("disorder"))
+          computed[q][c++] = simulator.disorder_at(points[q], cell->material_id());
         if (simulator.ions() && wanted("ions"))
           for (unsigned k = 0; k < simulator.n_ion_species(); ++k) // m^-3 -> cm^-3
             computed[q][c++] = 1e-6 * simulator.ion_density(cell->material_id(), values[q], k);
@@ -108,6 +110,8 @@ namespace FerroStack
     if (wanted("polarization"))
       for (unsigned d = 0; d < dim; ++d)
         names.push_back("polarization [uC/cm^2]");
+    if (wanted("disorder"))
+      names.push_back("disorder [1]");
     // One field per species: "ions [cm^-3]", "ions_2 [cm^-3]", ...
     if (simulator.ions() && wanted("ions"))
       for (unsigned k = 0; k < simulator.n_ion_species(); ++k)
@@ -140,6 +144,8 @@ namespace FerroStack
     for (const char *field : {"electric field", "polarization"})
       if (wanted(field))
         vector();
+    if (wanted("disorder"))
+      kinds.push_back(DataComponentInterpretation::component_is_scalar);
     if (simulator.ions() && wanted("ions"))
       for (unsigned k = 0; k < simulator.n_ion_species(); ++k)
         kinds.push_back(DataComponentInterpretation::component_is_scalar);

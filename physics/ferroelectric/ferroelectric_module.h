@@ -2,12 +2,14 @@
 #define ferrostack_physics_ferroelectric_ferroelectric_module_h
 
 #include <physics/ferroelectric/landau.h>
+#include <physics/ferroelectric/quenched_disorder.h>
 #include <physics/field_registry.h>
 #include <physics/physics_module.h>
 
 #include <array>
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace FerroStack
@@ -22,6 +24,12 @@ namespace FerroStack
    * face with an extrapolation length lambda (dP/dn = -P/lambda, PHYSICS.md
    * TDGL boundary conditions) the surface energy (g / 2 lambda) |P|^2 adds
    * the face term (g / lambda) Pa w.
+   *
+   * A disordered layer (QuenchedDisorder, the material's `Disorder`) has
+   * at each point the alpha of both axes times 1 + s g(x) (random-alpha,
+   * grains; s the relative `Disorder spread`), or a built-in field E_b =
+   * s g(x) along its polar axis (random-field; z, or x for an in-plane
+   * ferroelectric), whose energy -E_b P_axis adds -E_b to that row.
    */
   template <int dim>
   class FerroelectricModule : public PhysicsModule<dim>
@@ -35,6 +43,11 @@ namespace FerroStack
       double       gradient = 0;   ///< g eps0 / L^2 (scaled)
       /// Extrapolation length [nm] per side (FaceInfo::side()); 0 = none.
       std::array<double, 2 * dim> extrapolation{};
+      /// Quenched disorder; null for an ideal film.
+      std::shared_ptr<const QuenchedDisorder<dim>> disorder;
+      double alpha_spread = 0; ///< relative spread of alpha per unit g
+      double field_spread = 0; ///< built-in field per unit g (scaled)
+      unsigned polar_component = dim - 1; ///< the P component of the built-in field
     };
 
     std::vector<LayerData> layers;
@@ -100,8 +113,10 @@ namespace FerroStack
         }
 
       const double Px = dim > 1 ? P[0] : 0., Pz = P[dim - 1];
-      const auto   g  = layer.landau.gradient(Px, Pz);
-      const auto   H  = layer.landau.hessian(Px, Pz);
+      double       built_in = 0;
+      const auto   landau   = landau_at(layer, s.x, built_in);
+      const auto   g        = landau.gradient(Px, Pz);
+      const auto   H        = landau.hessian(Px, Pz);
       // Landau axis of component a: x = 0, z = 1, none (3D y) = -1.
       const auto axis = [](const unsigned a) { return a == dim - 1 ? 1 : (a == 0 ? 0 : -1); };
       for (unsigned a = 0; a < dim; ++a)
@@ -112,6 +127,11 @@ namespace FerroStack
           double         size  = la >= 0 ? std::abs(H[la][la] * P[a]) : 0.;
           force += s.gradient[phi][a]; // -E_a
           size += std::abs(s.gradient[phi][a]);
+          if (a == layer.polar_component && built_in != 0)
+            {
+              force -= built_in;
+              size += std::abs(built_in);
+            }
           t.dvalue_dgrad[c][phi][a] += 1;
           t.couple(c, phi);
           if (bdf)
@@ -155,7 +175,30 @@ namespace FerroStack
       for (unsigned a = 0; a < dim; ++a)
         density += s.value[P0 + a] * s.gradient[phi][a] +
                    0.5 * layer.gradient * s.gradient[P0 + a] * s.gradient[P0 + a];
-      return density + layer.landau.energy(dim > 1 ? s.value[P0] : 0., s.value[P0 + dim - 1]);
+      double     built_in = 0;
+      const auto landau   = landau_at(layer, s.x, built_in);
+      return density + landau.energy(dim > 1 ? s.value[P0] : 0., s.value[P0 + dim - 1]) -
+             built_in * s.value[P0 + layer.polar_component];
+    }
+
+    /// The Landau energy of @p layer at @p x, and the built-in field there
+    /// (scaled), both with the layer's quenched disorder.
+    static LandauEnergy
+    landau_at(const LayerData &layer, const dealii::Point<dim> &x, double &built_in)
+    {
+      built_in = 0;
+      if (!layer.disorder)
+        return layer.landau;
+      const double g = layer.disorder->value(x);
+      if (layer.field_spread != 0)
+        {
+          built_in = layer.field_spread * g;
+          return layer.landau;
+        }
+      LandauEnergy local = layer.landau;
+      local.x.alpha *= 1 + layer.alpha_spread * g;
+      local.z.alpha *= 1 + layer.alpha_spread * g;
+      return local;
     }
 
     /// (g / 2 lambda) |P|^2 on a face with an extrapolation length.

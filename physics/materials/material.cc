@@ -126,6 +126,19 @@ namespace FerroStack
        "Bilinear locking term kappa Px Pz of alpha-In2Se3: an in-plane field switches Pz."},
       {"Gradient coefficient", "m^3/F", "Isotropic gradient energy g: (g/2) |grad P|^2."},
       {"Kinetic coefficient", "F/(m s)", "TDGL kinetic coefficient Gamma: (1/Gamma) dP/dt = -dF/dP."},
+      {"Disorder spread",
+       "1 or MV/cm",
+       "With 'Disorder': the standard deviation of the local Landau alpha relative to alpha (random-alpha, "
+       "grains; alpha (1 + spread g), g of unit variance) or of the built-in field along the polar axis in "
+       "MV/cm (random-field); >= 0."},
+      {"Disorder length",
+       "nm",
+       "With 'Disorder': the correlation length l of the random field, covariance exp(-r^2 / (2 l^2)) "
+       "(random-alpha, random-field), or the mean grain size, grain volume l^dim (grains); > 0."},
+      {"Disorder seed",
+       "1",
+       "With 'Disorder': the seed (an integer >= 0) of the disorder's random numbers; the disorder depends "
+       "on the position and the seed alone, not on the mesh or the number of MPI ranks (1 if unset)."},
       {"Ion charge", "e", "Charge number z of the mobile ion (one per species: a comma list, e.g. 1, -2).", true},
       {"Ion density", "cm^-3", "Mean density of mobile ions (compensated by a fixed background); a comma list gives several species, 1, 2, ... in its order (every other Ion key then has one value for all or one per species).", true},
       {"Ion max density", "cm^-3", "Site density c_max that limits the ion density.", true},

@@ -53,6 +53,9 @@ namespace FerroStack
     /// How the mobile ions couple to the polarization: "charge" (always)
     /// or "landau" (charge plus the Landau term of IonLandauCoupling).
     std::string ion_coupling = "charge";
+    /// Quenched disorder model (`Disorder`): none | random-alpha |
+    /// random-field | grains (QuenchedDisorder).
+    std::string disorder = "none";
 
     std::optional<double>
     get(const std::string &key) const;

@@ -74,6 +74,16 @@ namespace FerroStack
                         "'Ion Landau coupling': ions above their mean density weaken the local "
                         "double well for w > 0, and |P|^2 enters their electrochemical "
                         "potential; phenomenological, see README 'Mobile ions').");
+      prm.declare_entry("Disorder",
+                        value_or("Disorder", "none"),
+                        Patterns::Selection("none|random-alpha|random-field|grains"),
+                        "Quenched disorder of a ferroelectric (a material model; README 'Disorder'): "
+                        "none (an ideal film), random-alpha (a Gaussian random field of correlation "
+                        "length 'Disorder length' scales the local Landau alpha by 1 + 'Disorder "
+                        "spread' g), random-field (the same field times the spread, in MV/cm, as a "
+                        "built-in field along the polar axis) or grains (Poisson-Voronoi grains of "
+                        "mean size 'Disorder length', each with its own alpha, 1 + spread g). Acts "
+                        "through TDGL (Physics/Polarization = dynamic); seeded by 'Disorder seed'.");
       prm.declare_entry("Source",
                         value_or("Source", ""),
                         Patterns::Anything(),
@@ -89,7 +99,7 @@ namespace FerroStack
     read_material_keys(ParameterHandler &prm)
     {
       std::map<std::string, std::string> values;
-      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Ion flux", "Ion polarization coupling", "Source"})
+      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Ion flux", "Ion polarization coupling", "Disorder", "Source"})
         values[key] = prm.get(key);
       for (const MaterialKey &key : numeric_material_keys())
         values[key.name] = prm.get(key.name);
@@ -189,6 +199,7 @@ namespace FerroStack
 
         material.ion_flux     = values.at("Ion flux");
         material.ion_coupling = values.at("Ion polarization coupling");
+        material.disorder     = values.at("Disorder");
         for (const MaterialKey &key : numeric_material_keys())
           {
             double value;

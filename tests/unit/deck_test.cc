@@ -225,6 +225,40 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
      good_with("set Permittivity = 9", "set Kinetic coefficient =") +
        "subsection Physics\n  set Polarization = dynamic\nend\n",
      {":20:", "Materials/CIPS/Kinetic coefficient", "has no value", "TDGL"}},
+    // Quenched disorder (QuenchedDisorder): spread >= 0, length > 0, an
+    // integer seed, and a lattice that fits.
+    {"disorder_negative_spread",
+     good_with("set Permittivity = 9",
+               "set Permittivity = 9\n    set Disorder = random-field\n    set Disorder spread = -0.2\n"
+               "    set Disorder length = 5") +
+       "subsection Physics\n  set Polarization = dynamic\nend\n",
+     {":22:", "Materials/CIPS/Disorder spread", "layer 'fe'", "-0.2", "spread >= 0 MV/cm"}},
+    {"disorder_without_length",
+     good_with("set Permittivity = 9",
+               "set Permittivity = 9\n    set Disorder = grains\n    set Disorder spread = 0.2") +
+       "subsection Physics\n  set Polarization = dynamic\nend\n",
+     {":21:", "Materials/CIPS/Disorder:", "the disorder 'grains'", "'Disorder length'", "mean grain size > 0 nm"}},
+    {"disorder_zero_length",
+     good_with("set Permittivity = 9",
+               "set Permittivity = 9\n    set Disorder = random-alpha\n    set Disorder spread = 0.2\n"
+               "    set Disorder length = 0") +
+       "subsection Physics\n  set Polarization = dynamic\nend\n",
+     {":23:", "Materials/CIPS/Disorder length", "correlation length > 0 nm"}},
+    {"disorder_fractional_seed",
+     good_with("set Permittivity = 9",
+               "set Permittivity = 9\n    set Disorder = random-alpha\n    set Disorder spread = 0.2\n"
+               "    set Disorder length = 5\n    set Disorder seed = 1.5") +
+       "subsection Physics\n  set Polarization = dynamic\nend\n",
+     {":24:", "Materials/CIPS/Disorder seed", "integer seed >= 0"}},
+    {"disorder_lattice_too_large",
+     good_with("set Permittivity = 9",
+               "set Permittivity = 9\n    set Disorder = random-alpha\n    set Disorder spread = 0.2\n"
+               "    set Disorder length = 1e-4") +
+       "subsection Physics\n  set Polarization = dynamic\nend\n",
+     {":23:", "Materials/CIPS/Disorder length", "lattice of", "longer length"}},
+    {"disorder_unknown_kind",
+     good_with("set Permittivity = 9", "set Permittivity = 9\n    set Disorder = random"),
+     {"Line <21>", "Disorder", "random-alpha"}},
     {"huge_layer",
      good_with("fe: CIPS: 20 : 8", "fe: CIPS: 1e9"),
      {":3:", "Stack/Layers", "about 2e+09 cells", "fe 1e+08", "GiB per MPI rank", "thickness_nm: cells"}},
