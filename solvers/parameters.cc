@@ -891,6 +891,43 @@ namespace FerroStack
         }
     }
 
+    /**
+     * Fermi-level pinning of a semiconductor's metal contacts: a `Pinning
+     * factor` S in [0, 1], and below 1 a `Pinned barrier` phi_0 between 0
+     * and the band gap (the charge-neutrality level lies in the gap).
+     */
+    void
+    check_pinning(const DeckScanner &deck, const Parameters &prm)
+    {
+      std::set<std::string> checked;
+      for (const Layer &l : prm.layers)
+        {
+          const Material &m = prm.materials.get(l.material);
+          const auto      S = m.get("Pinning factor");
+          if (!m.is_semiconducting() || !S || !checked.insert(l.material).second)
+            continue;
+          const auto where = [&](const std::string &key) {
+            return prm.materials.location(l.material, key, deck).describe() + ": Materials/" + l.material +
+                   "/" + key + ": material '" + l.material + "' of layer '" + l.name + "' ";
+          };
+          if (!(*S >= 0 && *S <= 1))
+            throw DeckError(where("Pinning factor") + "has " + short_number(*S) +
+                            ", but a pinning factor lies between 0 (Bardeen) and 1 (Schottky-Mott)");
+          if (*S == 1)
+            continue;
+          const auto phi_0 = m.get("Pinned barrier");
+          if (!phi_0)
+            throw DeckError(where("Pinning factor") + "is " + short_number(*S) +
+                            ", which needs 'Pinned barrier', the barrier phi_0 [eV] at full pinning: set it in "
+                            "the library or in the deck's 'subsection Materials / subsection " + l.material + "'");
+          const double gap = m.get("Band gap").value_or(std::numeric_limits<double>::infinity());
+          if (!(*phi_0 >= 0 && *phi_0 <= gap))
+            throw DeckError(where("Pinned barrier") + "has " + short_number(*phi_0) +
+                            " eV, but the barrier at full pinning lies between 0 and the band gap (" +
+                            short_number(gap) + " eV)");
+        }
+    }
+
     void
     check_tdgl_coefficients(const DeckScanner &deck, const Parameters &prm)
     {
@@ -1337,6 +1374,7 @@ namespace FerroStack
 
     // 4. Checks of the deck as a whole, before anything is built or written.
     check_tdgl_coefficients(deck, *this);
+    check_pinning(deck, *this);
     check_ion_parameters(deck, *this);
     check_mesh_size(deck, *this);
   }

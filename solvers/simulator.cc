@@ -777,7 +777,7 @@ namespace FerroStack
       {
         const Contact &c = prm.contacts[k];
         if (c.kind == Contact::Kind::metal || c.kind == Contact::Kind::gate)
-          work_function[k] = c.workfunction;
+          work_function[k] = pinned_work_function(k, c.workfunction);
         else if (c.kind == Contact::Kind::schottky)
           work_function[k] =
             layer_material(contact_layer[k]).require("Electron affinity", "the Schottky contact '" + c.name + "'") +
@@ -846,6 +846,33 @@ namespace FerroStack
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       if (prm.image_force_lowering && thermionic_contact[k])
         contact_image_force[k] = 1. / (4 * numbers::PI * scale.density * std::pow(scale.length, 3));
+  }
+
+  /**
+   * The work function that a metal of work function @p W on contact @p k
+   * presents to the layer it touches. On a semiconductor with a `Pinning
+   * factor` S < 1, interface states between the metal and the
+   * semiconductor take up part of the work-function difference as a
+   * dipole, and the electron barrier becomes
+   *   phi_B = S (W - chi) + (1 - S) phi_0
+   * (Cowley and Sze, J. Appl. Phys. 36, 3212 (1965); S = 1 the
+   * Schottky-Mott rule, S = 0 Bardeen's limit of full pinning at phi_0,
+   * the `Pinned barrier`): the contact then acts as one of work function
+   * chi + phi_B, for its potential and its thermionic emission alike.
+   */
+  template <int dim>
+  double
+  Simulator<dim>::pinned_work_function(const unsigned k, const double W) const
+  {
+    if (contact_layer[k] < 0)
+      return W;
+    const Material &m = layer_material(contact_layer[k]);
+    const auto      S = m.get("Pinning factor");
+    if (!m.is_semiconducting() || !S || *S == 1)
+      return W;
+    const double chi = m.require("Electron affinity", "the pinned contact '" + prm.contacts[k].name + "'");
+    const double phi_0 = m.require("Pinned barrier", "the pinned contact '" + prm.contacts[k].name + "'");
+    return chi + *S * (W - chi) + (1 - *S) * phi_0;
   }
 
   template <int dim>
@@ -1276,6 +1303,11 @@ namespace FerroStack
                 c.kind == Contact::Kind::schottky ? "schottky" :
                 c.kind == Contact::Kind::metal    ? "metal " + c.metal :
                                                     "gate")
+            << (c.kind != Contact::Kind::ohmic && c.kind != Contact::Kind::schottky &&
+                    pinned_work_function(k, c.workfunction) != c.workfunction ?
+                  ", pinned: W " + format_number(c.workfunction) + " -> " +
+                    format_number(pinned_work_function(k, c.workfunction)) + " eV" :
+                  "")
             << ", phi = V(t) " << (contact_work_function_offset[k] > 0 ? "- " : "+ ")
             << std::abs(contact_work_function_offset[k]) << " V"
             << (thermionic_contact[k] ? ", thermionic emission" :

@@ -566,6 +566,12 @@ namespace FerroStack
     void
     compute_contact_offsets();
 
+    /// The work function [eV] a metal of work function @p W presents on
+    /// contact @p k: W, or with Fermi-level pinning of the semiconductor it
+    /// touches, chi + S (W - chi) + (1 - S) phi_0.
+    double
+    pinned_work_function(const unsigned k, const double W) const;
+
     /// Give each module its per-layer data (after the mesh and the
     /// carrier models exist).
     void

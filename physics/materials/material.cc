@@ -98,6 +98,16 @@ namespace FerroStack
       {"SRH lifetime electrons", "s", "Shockley-Read-Hall lifetime of electrons."},
       {"SRH lifetime holes", "s", "Shockley-Read-Hall lifetime of holes."},
       {"SRH trap level", "eV", "SRH trap level, measured from midgap."},
+      {"Pinning factor",
+       "1",
+       "Of a semiconductor: the Schottky pinning factor S of the metal and gate contacts on it, "
+       "phi_B = S (W_m - chi) + (1 - S) phi_0 (Cowley and Sze): S = 1 (unset) is Schottky-Mott, "
+       "S = 0 is Bardeen's limit, where every metal gives the 'Pinned barrier' phi_0; 0 <= S <= 1."},
+      {"Pinned barrier",
+       "eV",
+       "Of a semiconductor with a 'Pinning factor' below 1: phi_0, the electron barrier of its metal "
+       "contacts at full pinning (S = 0), the conduction band edge minus the charge-neutrality level of "
+       "the interface states; 0 <= phi_0 <= the band gap."},
       {"Richardson constant electrons",
        "A/(cm^2 K^2)",
        "Effective Richardson constant A* of thermionic emission of electrons at Schottky contacts "

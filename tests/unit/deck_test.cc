@@ -259,6 +259,21 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
     {"disorder_unknown_kind",
      good_with("set Permittivity = 9", "set Permittivity = 9\n    set Disorder = random"),
      {"Line <21>", "Disorder", "random-alpha"}},
+    // Fermi-level pinning of a semiconductor (here Si in place of the
+    // SiO2): S in [0, 1], phi_0 given and in the gap.
+    {"pinning_factor_above_one",
+     good_with("ox: SiO2: 10", "ox: Si: 10") +
+       "subsection Materials\n  subsection Si\n    set Pinning factor = 1.5\n  end\nend\n",
+     {":25:", "Materials/Si/Pinning factor", "layer 'ox'", "1.5", "between 0 (Bardeen) and 1"}},
+    {"pinning_without_barrier",
+     good_with("ox: SiO2: 10", "ox: Si: 10") +
+       "subsection Materials\n  subsection Si\n    set Pinning factor = 0.2\n  end\nend\n",
+     {":25:", "Materials/Si/Pinning factor", "'Pinned barrier'"}},
+    {"pinned_barrier_outside_gap",
+     good_with("ox: SiO2: 10", "ox: Si: 10") +
+       "subsection Materials\n  subsection Si\n    set Pinning factor = 0.2\n    set Pinned barrier = 1.5\n"
+       "  end\nend\n",
+     {":26:", "Materials/Si/Pinned barrier", "1.5 eV", "band gap (1.12 eV)"}},
     {"huge_layer",
      good_with("fe: CIPS: 20 : 8", "fe: CIPS: 1e9"),
      {":3:", "Stack/Layers", "about 2e+09 cells", "fe 1e+08", "GiB per MPI rank", "thickness_nm: cells"}},
