@@ -116,6 +116,18 @@ namespace FerroStack
                           "100",
                           QuantityPattern(Quantity::length, 0, true),
                           "Lateral y extent of the device [nm] (3D).");
+        prm.declare_entry("Device area",
+                          "0",
+                          Patterns::Double(0),
+                          "1D: the area of the measured device [um^2]; if set, terminals.csv also "
+                          "has each contact's current and charge of that device, I_<name>_device[A] "
+                          "and Q_<name>_device[C] (0 = not set).");
+        prm.declare_entry("Device depth",
+                          "0",
+                          Patterns::Double(0),
+                          "2D: the device's extent normal to the cross-section [um] (a FET's channel "
+                          "width); if set, terminals.csv also has I_<name>_device[A] and "
+                          "Q_<name>_device[C] (0 = not set).");
         prm.declare_entry("Lateral cells",
                           "20",
                           Patterns::Integer(1),
@@ -1181,6 +1193,18 @@ namespace FerroStack
     layers              = parse_layers(deck, prm.get("Layers"));
     width               = DeckPatterns::quantity(prm.get("Width"), Quantity::length);
     depth               = DeckPatterns::quantity(prm.get("Depth"), Quantity::length);
+    device_area         = prm.get_double("Device area");
+    device_depth        = prm.get_double("Device depth");
+    if (device_area > 0 && dimension != 1)
+      throw DeckError(deck.location("Stack/Device area").describe() +
+                      ": Stack/Device area: the device area scales a 1D deck's currents per area; a " +
+                      std::to_string(dimension) + "D deck " +
+                      (dimension == 2 ? "takes 'Device depth' [um]" : "has its currents in A already"));
+    if (device_depth > 0 && dimension != 2)
+      throw DeckError(deck.location("Stack/Device depth").describe() +
+                      ": Stack/Device depth: the device depth scales a 2D deck's currents per length; a " +
+                      std::to_string(dimension) + "D deck " +
+                      (dimension == 1 ? "takes 'Device area' [um^2]" : "has its currents in A already"));
     lateral_cells       = prm.get_integer("Lateral cells");
     mesh_file           = relative_to_deck(file, trim(prm.get("Mesh file")));
     refinement          = prm.get_integer("Refinement");

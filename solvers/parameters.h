@@ -44,6 +44,8 @@ namespace FerroStack
     std::vector<Layer> layers;
     double             width         = 100; ///< [nm]
     double             depth         = 100; ///< [nm]
+    double             device_area   = 0;   ///< [um^2], 1D (0: not set)
+    double             device_depth  = 0;   ///< [um], 2D (0: not set)
     unsigned           lateral_cells = 20;
     std::string        mesh_file;
     unsigned           refinement          = 0;

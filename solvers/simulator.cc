@@ -1354,6 +1354,13 @@ namespace FerroStack
                             (dim == 1 ? "cm^-2" : dim == 2 ? "cm^-1" : "1") + "]");
     if (dynamic_polarization())
       columns.push_back(std::string("F_total[") + (dim == 1 ? "J/m^2" : dim == 2 ? "J/m" : "J") + "]");
+    // The measured device's current and charge (Stack/Device area or depth).
+    if (device_size() > 0)
+      for (const Contact &c : prm.contacts)
+        {
+          columns.push_back("I_" + c.name + "_device[A]");
+          columns.push_back("Q_" + c.name + "_device[C]");
+        }
 
     // A restart reads and checks its checkpoint before anything is written.
     if (!restart.empty())
@@ -1458,6 +1465,12 @@ namespace FerroStack
           row.push_back(ion_number(l, k));
     if (dynamic_polarization())
       row.push_back(free_energy());
+    if (device_size() > 0)
+      for (unsigned k = 0; k < prm.contacts.size(); ++k)
+        {
+          row.push_back(currents[k] * device_size());
+          row.push_back(charges[k] * device_size());
+        }
     for (const double v : row)
       if (!std::isfinite(v))
         throw SolverError("non-finite terminal quantity at t = " + format_number(t) +

@@ -278,6 +278,15 @@ namespace FerroStack
                     const Material               &m,
                     const dealii::Vector<double> &values) const;
 
+    /// What multiplies terminals.csv's currents and charges to give the
+    /// measured device's [A], [C]: its area [m^2] in 1D (Stack/Device
+    /// area), its depth [m] in 2D (Stack/Device depth); 0 if not set.
+    double
+    device_size() const
+    {
+      return dim == 1 ? prm.device_area * 1e-12 : dim == 2 ? prm.device_depth * 1e-6 : 0.;
+    }
+
     /// The quenched-disorder number g (unit variance) at @p p of layer
     /// @p layer; 0 in an ideal layer.
     double

@@ -274,6 +274,9 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
        "subsection Materials\n  subsection Si\n    set Pinning factor = 0.2\n    set Pinned barrier = 1.5\n"
        "  end\nend\n",
      {":26:", "Materials/Si/Pinned barrier", "1.5 eV", "band gap (1.12 eV)"}},
+    {"device_area_in_2d",
+     good_with("  set Width = 200", "  set Width = 200\n  set Device area = 10"),
+     {":5:", "Stack/Device area", "takes 'Device depth' [um]"}},
     {"huge_layer",
      good_with("fe: CIPS: 20 : 8", "fe: CIPS: 1e9"),
      {":3:", "Stack/Layers", "about 2e+09 cells", "fe 1e+08", "GiB per MPI rank", "thickness_nm: cells"}},
