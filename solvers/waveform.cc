@@ -99,9 +99,9 @@ namespace FerroStack
 
       if (name == "PULSE")
         {
-          if (a.size() != 7 && a.size() != 8)
-            throw WaveformError("PULSE expects 7 or 8 numbers (v1 v2 delay rise fall width "
-                                "period [count]), got " +
+          if (a.size() < 7 || a.size() > 9)
+            throw WaveformError("PULSE expects 7 to 9 numbers (v1 v2 delay rise fall width "
+                                "period [count [step]]), got " +
                                 std::to_string(a.size()));
           if (a[2] < 0 || a[3] < 0 || a[4] < 0 || a[5] < 0)
             throw WaveformError("PULSE delay, rise, fall and width must not be negative");
@@ -109,7 +109,7 @@ namespace FerroStack
             throw WaveformError("PULSE period must be positive");
           if (a[3] + a[4] + a[5] > a[6] * (1 + 1e-12))
             throw WaveformError("PULSE rise + width + fall must not exceed the period");
-          if (a.size() == 8 && (a[7] < 1 || a[7] != std::floor(a[7])))
+          if (a.size() >= 8 && (a[7] < 1 || a[7] != std::floor(a[7])))
             throw WaveformError("PULSE count must be a positive integer");
           return {Kind::pulse, a};
         }
@@ -153,7 +153,7 @@ namespace FerroStack
   waveform_syntax()
   {
     return "a waveform: DC v | PULSE(v1 v2 delay rise fall width period "
-           "[count]) | PWL(t1 v1, t2 v2, ...) | SIN(offset amplitude "
+           "[count [step]]) | PWL(t1 v1, t2 v2, ...) | SIN(offset amplitude "
            "frequency [delay]) | TRIANGLE(amplitude period [cycles]) | a "
            "sum of these joined with '+'; times in s";
   }
@@ -192,14 +192,16 @@ namespace FerroStack
 
         case Kind::pulse:
           {
-            const double v1 = a[0], v2 = a[1], delay = a[2], rise = a[3], fall = a[4], width = a[5],
-                         period = a[6];
+            const double v1 = a[0], delay = a[2], rise = a[3], fall = a[4], width = a[5], period = a[6];
             if (t < delay)
               return v1;
             const double since = t - delay;
-            if (a.size() == 8 && since >= a[7] * period)
+            if (a.size() >= 8 && since >= a[7] * period)
               return v1;
-            const double tau = since - period * std::floor(since / period);
+            // Pulse k (from 0) peaks at v2 + k step (incremental step pulses).
+            const double k   = std::floor(since / period);
+            const double v2  = a[1] + (a.size() == 9 ? k * a[8] : 0.);
+            const double tau = since - period * k;
             if (tau < rise)
               return v1 + (v2 - v1) * tau / rise;
             if (tau < rise + width)
@@ -258,7 +260,7 @@ namespace FerroStack
           {
             const double delay = a[2], period = a[6];
             const double corners[4] = {0, a[3], a[3] + a[5], a[3] + a[5] + a[4]};
-            const double n_max      = (a.size() == 8 ? a[7] : std::ceil((t_end - delay) / period) + 1);
+            const double n_max      = (a.size() >= 8 ? a[7] : std::ceil((t_end - delay) / period) + 1);
             for (double k = 0; k < n_max && delay + k * period <= t_end; ++k)
               for (const double c : corners)
                 times.push_back(delay + k * period + c);

@@ -11,7 +11,9 @@ namespace FerroStack
   /**
    * A time signal given in SPICE syntax, as used by the `Bias` and `Light`
    * sections of a deck: `DC v`, `PULSE(v1 v2 delay rise fall width period
-   * [count])`, `PWL(t1 v1, t2 v2, ...)`, `SIN(offset amplitude frequency
+   * [count [step]])` (count pulses, then v1; with a step, pulse k from 0
+   * peaks at v2 + k step: the incremental step pulses of multi-level
+   * programming), `PWL(t1 v1, t2 v2, ...)`, `SIN(offset amplitude frequency
    * [delay])`, `TRIANGLE(amplitude period [cycles])`, a bare number (= DC), and
    * sums of these joined with `+`. Times are in [s], values in the unit of
    * the key that holds the waveform ([V] for biases, [W/cm^2] for light).

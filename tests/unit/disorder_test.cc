@@ -224,35 +224,9 @@ TEST(Disorder, DependsOnPositionAndSeedAlone)
 TEST(Disorder, TdglJacobianMatchesFiniteDifferences)
 {
   for (const std::string kind : {"random-alpha", "random-field", "grains"})
-    {
-      const std::string deck = R"(set Dimension = 2
-subsection Stack
-  set Layers = ox: hBN: 3 : 3, fe: In2Se3: 6 : 6
-  set Width = 12
-  set Lateral cells = 6
-end
-subsection Contacts
-  set List = g: bottom: metal(Pt), s: top[0,4]: metal(Au)
-end
-subsection Physics
-  set Polarization = dynamic
-end
-subsection Initial polarization
-  set Mode = random
-  set Value = 0.7, 0.9
-end
-subsection Materials
-  subsection In2Se3
-    set Disorder = )" + kind + R"(
-    set Disorder spread = 0.5
-    set Disorder length = 2
-  end
-end
-)";
-      const Parameters prm(Testing::write_deck("disorder_jacobian", deck));
-      RunLog           log(false);
-      Simulator<2>     simulator(prm, MPI_COMM_WORLD, log);
-      simulator.setup();
-      EXPECT_LT(simulator.jacobian_check(), 1e-6) << kind;
-    }
+    EXPECT_LT(Testing::in2se3_jacobian_error("disorder_jacobian",
+                                             "    set Disorder = " + kind +
+                                               "\n    set Disorder spread = 0.5\n    set Disorder length = 2\n"),
+              1e-6)
+      << kind;
 }

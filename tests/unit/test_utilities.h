@@ -166,6 +166,44 @@ end
       return -1;
     }
 
+    /**
+     * A small 2D hBN/In2Se3 stack (both polarization axes, a partial top
+     * contact, a random start) for checks of the TDGL Jacobian, with
+     * @p in2se3_keys ("    set KEY = VALUE\n" lines) in its In2Se3
+     * material subsection; @return the Jacobian's relative difference from
+     * central finite differences (Simulator::jacobian_check).
+     */
+    inline double
+    in2se3_jacobian_error(const std::string &name, const std::string &in2se3_keys)
+    {
+      const std::string deck = R"(set Dimension = 2
+subsection Stack
+  set Layers = ox: hBN: 3 : 3, fe: In2Se3: 6 : 6
+  set Width = 12
+  set Lateral cells = 6
+end
+subsection Contacts
+  set List = g: bottom: metal(Pt), s: top[0,4]: metal(Au)
+end
+subsection Physics
+  set Polarization = dynamic
+end
+subsection Initial polarization
+  set Mode = random
+  set Value = 0.7, 0.9
+end
+subsection Materials
+  subsection In2Se3
+)" + in2se3_keys + R"(  end
+end
+)";
+      const Parameters prm(write_deck(name, deck));
+      RunLog           log(false);
+      Simulator<2>     simulator(prm, MPI_COMM_WORLD, log);
+      simulator.setup();
+      return simulator.jacobian_check();
+    }
+
     /// The directory of the sources (for inputs/ and meshes/).
     inline std::string
     source_directory()

@@ -31,6 +31,20 @@ TEST(Waveform, Pulse)
   EXPECT_DOUBLE_EQ(Waveform("PULSE(0 10 1e-3 1e-6 2e-6 5e-3 1e-2)").value(23e-3), 10.); // endless
 }
 
+// Incremental step pulses: PULSE(v1 v2 delay rise fall width period count
+// step), pulse k (from 0) peaks at v2 + k step.
+TEST(Waveform, PulseWithStep)
+{
+  const Waveform w("PULSE(-0.5 1 1e-3 1e-6 1e-6 2e-3 4e-3 3 0.25)");
+  EXPECT_DOUBLE_EQ(w.value(0.5e-3), -0.5);
+  EXPECT_DOUBLE_EQ(w.value(2e-3), 1.);                     // pulse 0
+  EXPECT_DOUBLE_EQ(w.value(4e-3), -0.5);                   // between pulses: v1
+  EXPECT_DOUBLE_EQ(w.value(6e-3), 1.25);                   // pulse 1
+  EXPECT_NEAR(w.value(9e-3 + 0.5e-6), 0.5 * (-0.5 + 1.5), 1e-9); // half way up pulse 2
+  EXPECT_DOUBLE_EQ(w.value(10e-3), 1.5);                   // pulse 2
+  EXPECT_DOUBLE_EQ(w.value(14e-3), -0.5);                  // no pulse 3
+}
+
 TEST(Waveform, PiecewiseLinear)
 {
   const Waveform w("PWL(0 0, 1e-3 5, 3e-3 -5, 4e-3 0)");
@@ -87,7 +101,8 @@ TEST(Waveform, MalformedIsRejected)
                            "PULSE(0 1 0 1 1 1 1)",
                            "PWL(0 0, 1 1",
                            "1 +",
-                           "PULSE(0 1 0 0 0 1 2 1.5)"})
+                           "PULSE(0 1 0 0 0 1 2 1.5)",
+                           "PULSE(0 1 0 0 0 1 2 3 0.1 7)"})
     EXPECT_THROW(Waveform{text}, WaveformError) << text;
 }
 
