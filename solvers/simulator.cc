@@ -1294,6 +1294,15 @@ namespace FerroStack
     for (const auto &module : ion_modules)
       out << ", " << module->field << " " << per_component[fields.component(module->field)];
     out << "\n";
+    for (unsigned l = 0; l < stack->n_layers(); ++l)
+      if (l < ferroelectric_module.layers.size() && ferroelectric_module.layers[l].disorder)
+        {
+          const Material &m = layer_material(l);
+          out << "Disorder of layer " << stack->layer(l).name << ": " << m.disorder << ", spread "
+              << *m.get("Disorder spread") << (m.disorder == "random-field" ? " MV/cm" : " (relative to alpha)")
+              << ", length " << *m.get("Disorder length") << " nm, seed " << m.get("Disorder seed").value_or(1.)
+              << "\n";
+        }
     out << "Contacts:\n";
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
