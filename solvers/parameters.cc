@@ -49,7 +49,8 @@ namespace FerroStack
                                                       "generation",
                                                       "current density",
                                                       "material",
-                                                      "disorder"};
+                                                      "disorder",
+                                                      "traps"};
       return fields;
     }
 
@@ -332,7 +333,8 @@ namespace FerroStack
                           Patterns::MultipleSelection(join(known_output_fields(), "|")),
                           "Fields written to solution.pvd; empty = no field output (benchmarks). "
                           "'disorder' is the quenched-disorder number g [1] of unit variance "
-                          "(Materials/<name>/Disorder; 0 in ideal layers).");
+                          "(Materials/<name>/Disorder; 0 in ideal layers); 'traps' the occupancy "
+                          "[1] of the charge traps (Materials/<name>/Trap density).");
         prm.declare_entry("Checkpoint every",
                           "600",
                           QuantityPattern(Quantity::time, 0),
@@ -940,6 +942,57 @@ namespace FerroStack
         }
     }
 
+    /**
+     * Charge traps (TrapModule): a `Trap density` >= 0; a positive one needs
+     * a semiconductor with carriers (the traps exchange electrons and holes
+     * with them), capture coefficients > 0, a level within the gap and an
+     * initial occupancy, if given, strictly between 0 and 1.
+     */
+    void
+    check_traps(const DeckScanner &deck, const Parameters &prm)
+    {
+      std::set<std::string> checked;
+      for (const Layer &l : prm.layers)
+        {
+          const Material &m = prm.materials.get(l.material);
+          const auto      N = m.get("Trap density");
+          if (!N || !checked.insert(l.material).second)
+            continue;
+          const auto where = [&](const std::string &key) {
+            return prm.materials.location(l.material, key, deck).describe() + ": Materials/" + l.material +
+                   "/" + key + ": material '" + l.material + "' of layer '" + l.name + "' ";
+          };
+          if (!(*N >= 0) || !std::isfinite(*N))
+            throw DeckError(where("Trap density") + "has " + short_number(*N) + ", but a trap density is >= 0 cm^-3");
+          if (*N == 0)
+            continue;
+          if (!m.is_semiconducting())
+            throw DeckError(where("Trap density") + "has traps, but traps exchange electrons and holes and need a "
+                            "semiconductor (this material is a " + kind_name(m.kind) + ")");
+          if (!prm.carriers)
+            throw DeckError(where("Trap density") + "has traps, which exchange electrons and holes with the "
+                            "carriers: they need Physics/Carriers = true");
+          for (const char *key : {"Trap capture electrons", "Trap capture holes"})
+            {
+              const auto c = m.get(key);
+              if (!c)
+                throw DeckError(where("Trap density") + "has traps, which need '" + key +
+                                "', a capture coefficient sigma v_th > 0 cm^3/s: set it in the library or in the "
+                                "deck's 'subsection Materials / subsection " + l.material + "'");
+              if (!(*c > 0) || !std::isfinite(*c))
+                throw DeckError(where(key) + "has " + short_number(*c) + ", but a capture coefficient is > 0 cm^3/s");
+            }
+          const double half_gap = 0.5 * m.get("Band gap").value_or(std::numeric_limits<double>::infinity());
+          if (const auto E = m.get("Trap level"); E && !(std::abs(*E) <= half_gap))
+            throw DeckError(where("Trap level") + "has " + short_number(*E) +
+                            " eV, but the trap level, from midgap, lies within half the band gap (" +
+                            short_number(half_gap) + " eV)");
+          if (const auto f0 = m.get("Trap initial occupancy"); f0 && !(*f0 > 0 && *f0 < 1))
+            throw DeckError(where("Trap initial occupancy") + "has " + short_number(*f0) +
+                            ", but an occupancy lies strictly between 0 and 1");
+        }
+    }
+
     void
     check_tdgl_coefficients(const DeckScanner &deck, const Parameters &prm)
     {
@@ -1399,6 +1452,7 @@ namespace FerroStack
     // 4. Checks of the deck as a whole, before anything is built or written.
     check_tdgl_coefficients(deck, *this);
     check_pinning(deck, *this);
+    check_traps(deck, *this);
     check_ion_parameters(deck, *this);
     check_mesh_size(deck, *this);
   }

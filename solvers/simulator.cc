@@ -68,6 +68,16 @@ namespace FerroStack
         for (const auto &module : ion_modules)
           modules.push_back(module.get());
       }
+    // Charge traps (TrapModule) in the semiconductor layers whose material
+    // has a Trap density.
+    if (carriers())
+      for (const Layer &layer : prm.layers)
+        {
+          const Material &m = prm.materials.get(layer.material);
+          trap_layers |= m.is_semiconducting() && m.get("Trap density").value_or(0.) > 0;
+        }
+    if (traps())
+      modules.push_back(&trap_module);
     // The Landau coupling of ions and P (active only on the layers whose
     // material asks for it: Ion polarization coupling = landau).
     if (ions() && dynamic_polarization())
@@ -90,9 +100,12 @@ namespace FerroStack
       ferroelectric_module.P0 = fields.component("polarization");
     if (carriers())
       {
-        carrier_module.n = contact_module.n = fields.component("electrons");
-        carrier_module.p = contact_module.p = fields.component("holes");
+        carrier_module.n = contact_module.n = trap_module.n = fields.component("electrons");
+        carrier_module.p = contact_module.p = trap_module.p = fields.component("holes");
+        trap_module.phi                                   = fields.component("potential");
       }
+    if (traps())
+      trap_module.u = fields.component("traps");
     for (unsigned k = 0; k < n_ion_species(); ++k)
       {
         IonModule<dim>         &ions_k     = *ion_modules[k];
@@ -279,6 +292,10 @@ namespace FerroStack
     carrier_dofs = IndexSet(dof_handler.n_dofs());
     if (carriers())
       carrier_dofs = DoFTools::extract_dofs(dof_handler, carrier_mask()) & locally_owned_dofs;
+    trap_dofs = IndexSet(dof_handler.n_dofs());
+    if (traps())
+      trap_dofs = DoFTools::extract_dofs(dof_handler, fe_collection.component_mask(fields.scalar("traps"))) &
+                  locally_owned_dofs;
 
     solution.reinit(locally_owned_dofs, comm);
     time_history.reinit(locally_owned_dofs, locally_relevant_dofs, comm);
@@ -372,12 +389,14 @@ namespace FerroStack
     layer_has_polarization.assign(n_layers, false);
     layer_has_carriers.assign(n_layers, false);
     layer_has_ions.assign(n_layers, false);
+    layer_has_traps.assign(n_layers, false);
     for (unsigned l = 0; l < n_layers; ++l)
       {
         const Material &m         = layer_material(l);
         layer_has_polarization[l] = dynamic_polarization() && m.is_ferroelectric() && !m.polarization_axes.empty();
         layer_has_carriers[l]     = carriers() && m.is_semiconducting();
         layer_has_ions[l]         = ions() && m.get("Ion density").value_or(0.) > 0;
+        layer_has_traps[l]        = traps() && layer_has_carriers[l] && m.get("Trap density").value_or(0.) > 0;
       }
 
     // Whether component c lives on layer l, by the name of its field.
@@ -392,6 +411,8 @@ namespace FerroStack
         }
       if (field.name == "electrons" || field.name == "holes")
         return bool(layer_has_carriers[l]);
+      if (field.name == "traps")
+        return bool(layer_has_traps[l]);
       for (unsigned k = 0; k < n_ion_species(); ++k)
         if (field.name == ion_modules[k]->field)
           return layer_has_ions[l] && layer_material(l).ion_species_count() > k;
@@ -666,6 +687,30 @@ namespace FerroStack
         contact_module.has_carriers[l] = carriers() && layer_has_carriers[l];
         contact_module.permittivity[l] = electrostatics_module.layers[l].permittivity;
       }
+
+    // Traps: densities per scaled density, capture coefficients [cm^3/s]
+    // per scaled density and time unit, n1 = n_i exp(E_t/kT) and p1 = n_i
+    // exp(-E_t/kT) with E_t from midgap (as the SRH level).
+    trap_module.layers.assign(n_layers, {});
+    trap_module.time_scale = scale.time;
+    for (unsigned l = 0; l < n_layers; ++l)
+      if (layer_has_traps[l])
+        {
+          const Material &m     = layer_material(l);
+          auto           &trap  = trap_module.layers[l];
+          const double    c_unit = 1e-6 * scale.density * scale.time;
+          trap.active           = true;
+          trap.carriers         = layer_semiconductor[l];
+          trap.density          = *m.get("Trap density") * 1e6 / scale.density;
+          trap.capture_n        = m.require("Trap capture electrons", "charge traps") * c_unit;
+          trap.capture_p        = m.require("Trap capture holes", "charge traps") * c_unit;
+          const double level    = m.get("Trap level").value_or(0.) / scale.potential;
+          const double ln_ni    = 0.5 * (trap.carriers.ln_Cn + trap.carriers.ln_Cp);
+          trap.n1               = std::exp(ln_ni + level);
+          trap.p1               = std::exp(ln_ni - level);
+          trap.acceptor         = m.trap_kind != "donor";
+          trap.initial_occupancy = m.get("Trap initial occupancy").value_or(-1.);
+        }
 
     carrier_module.layers     = layer_semiconductor;
     carrier_module.time_scale = scale.time;
@@ -1049,6 +1094,18 @@ namespace FerroStack
 
   template <int dim>
   double
+  Simulator<dim>::trapped_number(const unsigned layer) const
+  {
+    double sum = 0;
+    for_each_point_of_layer(layer, [&](const FEValues<dim> &fe_values, const unsigned q, const Vector<double> &u) {
+      sum += trap_module.trapped(point_state(layer, u, {})) * fe_values.JxW(q);
+    }, prm.mass_lumping);
+    // Scaled density times nm^dim -> cm^-2 (1D), cm^-1 (2D), 1 (3D).
+    return Utilities::MPI::sum(sum, comm) * scale.density * std::pow(1e-9, int(dim)) * std::pow(1e-2, 3 - int(dim));
+  }
+
+  template <int dim>
+  double
   Simulator<dim>::ion_number(const unsigned layer, const unsigned species) const
   {
     double sum = 0;
@@ -1363,6 +1420,11 @@ namespace FerroStack
                             (dim == 1 ? "cm^-2" : dim == 2 ? "cm^-1" : "1") + "]");
     if (dynamic_polarization())
       columns.push_back(std::string("F_total[") + (dim == 1 ? "J/m^2" : dim == 2 ? "J/m" : "J") + "]");
+    // Nt_<layer>: the electrons held by the traps of each layer with traps.
+    for (unsigned l = 0; l < stack->n_layers(); ++l)
+      if (layer_has_traps[l])
+        columns.push_back("Nt_" + stack->layer(l).name + "[" + (dim == 1 ? "cm^-2" : dim == 2 ? "cm^-1" : "1") +
+                          "]");
     // The measured device's current and charge (Stack/Device area or depth).
     if (device_size() > 0)
       for (const Contact &c : prm.contacts)
@@ -1417,7 +1479,7 @@ namespace FerroStack
     for (const std::string &field : prm.output_fields)
       if (field != "potential" && field != "electric field" && field != "polarization" && field != "material" && field != "disorder" &&
           !(carriers() && (field == "electrons" || field == "holes" || field == "current density")) &&
-          !(ions() && field == "ions"))
+          !(ions() && field == "ions") && !(traps() && field == "traps"))
         log.print("Note: Output/Fields asks for '" + field +
                   "', which this run does not compute (its physics is off); it is not written.\n");
 
@@ -1474,6 +1536,9 @@ namespace FerroStack
           row.push_back(ion_number(l, k));
     if (dynamic_polarization())
       row.push_back(free_energy());
+    for (unsigned l = 0; l < stack->n_layers(); ++l)
+      if (layer_has_traps[l])
+        row.push_back(trapped_number(l));
     if (device_size() > 0)
       for (unsigned k = 0; k < prm.contacts.size(); ++k)
         {

@@ -25,6 +25,7 @@
 #include <physics/ions/ion_landau_coupling.h>
 #include <physics/ions/ion_module.h>
 #include <physics/transport/semiconductor_model.h>
+#include <physics/traps/trap_module.h>
 #include <solvers/checkpoint.h>
 #include <solvers/parameters.h>
 #include <solvers/newton_convergence.h>
@@ -156,6 +157,29 @@ namespace FerroStack
     {
       return prm.carriers;
     }
+
+    /// Whether a semiconductor layer of the stack has charge traps (its
+    /// material's `Trap density` > 0; with carriers only).
+    bool
+    traps() const
+    {
+      return carriers() && trap_layers;
+    }
+
+    /// The trap occupancy f at a point of layer @p layer with these scaled
+    /// solution values (0 where there are no traps).
+    double
+    trap_occupancy(const unsigned layer, const dealii::Vector<double> &values) const
+    {
+      return layer < layer_has_traps.size() && layer_has_traps[layer] ?
+               TrapModule<dim>::occupancy(values[trap_module.u]).first :
+               0.;
+    }
+
+    /// The trapped-electron number of layer @p layer: the integral of N_t f
+    /// (cm^-2 in 1D, cm^-1 in 2D, a count in 3D).
+    double
+    trapped_number(const unsigned layer) const;
 
     /// Whether mobile ions are solved (Physics/Ions).
     bool
@@ -419,6 +443,8 @@ namespace FerroStack
     ElectrostaticsModule<dim>             electrostatics_module;
     FerroelectricModule<dim>              ferroelectric_module;
     CarrierModule<dim>                    carrier_module;
+    TrapModule<dim>                       trap_module;
+    bool                                  trap_layers = false; ///< any layer with traps
     ContactModule<dim>                    contact_module;
     /// One module per mobile-ion species (each its own field), and the
     /// Landau coupling of each to P.
@@ -426,7 +452,7 @@ namespace FerroStack
     std::vector<std::unique_ptr<IonLandauCoupling<dim>>> ion_couplings;
     std::vector<const PhysicsModule<dim> *> modules;
     /// Per layer: whether P (TDGL), carriers and mobile ions are unknowns there.
-    std::vector<bool> layer_has_polarization, layer_has_carriers, layer_has_ions;
+    std::vector<bool> layer_has_polarization, layer_has_carriers, layer_has_ions, layer_has_traps;
     /// The element of fe_collection that each layer's cells use.
     std::vector<unsigned> layer_fe_index;
     std::vector<double>                field_counts;
@@ -450,6 +476,8 @@ namespace FerroStack
     std::vector<double> contact_image_force;
     /// The locally owned quasi-Fermi dofs (time-step error norm).
     dealii::IndexSet carrier_dofs;
+    /// Locally owned dofs of the trap occupancy's logit (TrapModule).
+    dealii::IndexSet trap_dofs;
     /// Per contact, the quasi-Fermi dofs on it (conduction currents).
     std::vector<dealii::IndexSet> contact_carrier_dofs;
     /// Per ion species, per contact, the species' dofs on it.

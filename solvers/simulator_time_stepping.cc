@@ -150,10 +150,25 @@ namespace FerroStack
     // The ions: the rms of their density error relative to c + c0
     // (ion_density_error), not of their electrochemical potential, which
     // is noise where they are depleted.
+    // The traps: the rms of their occupancy's change, f(u + du) - f(u), not
+    // of its logit u, which is noise where the traps are all full or empty.
+    const auto trap_error = [&](const PETScWrappers::MPI::Vector &v) {
+      double sum = 0;
+      for (const auto i : trap_dofs)
+        {
+          const double u = solution(i);
+          const double d = TrapModule<dim>::occupancy(u + v(i)).first - TrapModule<dim>::occupancy(u).first;
+          sum += d * d;
+        }
+      const double total = Utilities::MPI::sum(sum, comm);
+      const double count = Utilities::MPI::sum(double(trap_dofs.n_elements()), comm);
+      return std::sqrt(total / std::max(count, 1.));
+    };
     const auto error_norm = [&](const PETScWrappers::MPI::Vector &v) {
       return std::max({rms_of(v, polarization_dofs) / P_scale,
                        rms_of(v, carrier_dofs) / qf_scale,
-                       ions() ? ion_density_error(v) : 0.});
+                       ions() ? ion_density_error(v) : 0.,
+                       traps() ? trap_error(v) : 0.});
     };
 
     TerminalResiduals   terminal = terminal_residuals();

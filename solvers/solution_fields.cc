@@ -77,6 +77,8 @@ namespace FerroStack
           }
         if (wanted("disorder"))
           computed[q][c++] = simulator.disorder_at(points[q], cell->material_id());
+        if (simulator.traps() && wanted("traps"))
+          computed[q][c++] = simulator.trap_occupancy(cell->material_id(), values[q]);
         if (simulator.ions() && wanted("ions"))
           for (unsigned k = 0; k < simulator.n_ion_species(); ++k) // m^-3 -> cm^-3
             computed[q][c++] = 1e-6 * simulator.ion_density(cell->material_id(), values[q], k);
@@ -112,6 +114,8 @@ namespace FerroStack
         names.push_back("polarization [uC/cm^2]");
     if (wanted("disorder"))
       names.push_back("disorder [1]");
+    if (simulator.traps() && wanted("traps"))
+      names.push_back("trap occupancy [1]");
     // One field per species: "ions [cm^-3]", "ions_2 [cm^-3]", ...
     if (simulator.ions() && wanted("ions"))
       for (unsigned k = 0; k < simulator.n_ion_species(); ++k)
@@ -145,6 +149,8 @@ namespace FerroStack
       if (wanted(field))
         vector();
     if (wanted("disorder"))
+      kinds.push_back(DataComponentInterpretation::component_is_scalar);
+    if (simulator.traps() && wanted("traps"))
       kinds.push_back(DataComponentInterpretation::component_is_scalar);
     if (simulator.ions() && wanted("ions"))
       for (unsigned k = 0; k < simulator.n_ion_species(); ++k)

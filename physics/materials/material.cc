@@ -98,6 +98,20 @@ namespace FerroStack
       {"SRH lifetime electrons", "s", "Shockley-Read-Hall lifetime of electrons."},
       {"SRH lifetime holes", "s", "Shockley-Read-Hall lifetime of holes."},
       {"SRH trap level", "eV", "SRH trap level, measured from midgap."},
+      {"Trap density",
+       "cm^-3",
+       "Of a semiconductor: the density N_t of charge traps of one level with SRH occupancy dynamics "
+       "(TrapModule; with Physics/Carriers = true); interface traps of a sheet density N_it are N_it / d in a "
+       "thin layer of thickness d at the interface; 0 or unset: none."},
+      {"Trap level", "eV", "Energy of the traps' level from midgap (as the SRH trap level); 0 if unset."},
+      {"Trap capture electrons",
+       "cm^3/s",
+       "Electron capture coefficient c_n = sigma_n v_th of the traps (> 0)."},
+      {"Trap capture holes", "cm^3/s", "Hole capture coefficient c_p = sigma_p v_th of the traps (> 0)."},
+      {"Trap initial occupancy",
+       "1",
+       "The fraction of filled traps the initial solve holds them at (0 < f0 < 1); unset: in steady state "
+       "with the carriers at t = 0."},
       {"Pinning factor",
        "1",
        "Of a semiconductor: the Schottky pinning factor S of the metal and gate contacts on it, "

@@ -56,6 +56,8 @@ namespace FerroStack
     /// Quenched disorder model (`Disorder`): none | random-alpha |
     /// random-field | grains (QuenchedDisorder).
     std::string disorder = "none";
+    /// Charge of the traps (`Trap kind`): "acceptor" or "donor".
+    std::string trap_kind = "acceptor";
 
     std::optional<double>
     get(const std::string &key) const;

@@ -84,6 +84,12 @@ namespace FerroStack
                         "built-in field along the polar axis) or grains (Poisson-Voronoi grains of "
                         "mean size 'Disorder length', each with its own alpha, 1 + spread g). Acts "
                         "through TDGL (Physics/Polarization = dynamic); seeded by 'Disorder seed'.");
+      prm.declare_entry("Trap kind",
+                        value_or("Trap kind", "acceptor"),
+                        Patterns::Selection("acceptor|donor"),
+                        "Charge of the material's traps ('Trap density'): acceptor (negative when "
+                        "filled with an electron, neutral when empty) or donor (positive when empty, "
+                        "neutral when filled).");
       prm.declare_entry("Source",
                         value_or("Source", ""),
                         Patterns::Anything(),
@@ -99,7 +105,7 @@ namespace FerroStack
     read_material_keys(ParameterHandler &prm)
     {
       std::map<std::string, std::string> values;
-      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Ion flux", "Ion polarization coupling", "Disorder", "Source"})
+      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Ion flux", "Ion polarization coupling", "Disorder", "Trap kind", "Source"})
         values[key] = prm.get(key);
       for (const MaterialKey &key : numeric_material_keys())
         values[key.name] = prm.get(key.name);
@@ -200,6 +206,7 @@ namespace FerroStack
         material.ion_flux     = values.at("Ion flux");
         material.ion_coupling = values.at("Ion polarization coupling");
         material.disorder     = values.at("Disorder");
+        material.trap_kind    = values.at("Trap kind");
         for (const MaterialKey &key : numeric_material_keys())
           {
             double value;

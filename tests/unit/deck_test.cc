@@ -123,7 +123,7 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
      {":9:", "Contacts/List", "outside the device"}},
     {"bad_waveform",
      good_with("PWL(0 0, 1e-3 5)", "PULSE(0 5 1e-3)"),
-     {":12:", "Bias/gate", "PULSE expects 7 or 8 numbers"}},
+     {":12:", "Bias/gate", "PULSE expects 7 to 9 numbers"}},
     {"bias_of_unknown_contact",
      good_with("set drain = DC 0.1", "set drian = DC 0.1"),
      {"Line <13>", "drian"}},
@@ -274,6 +274,22 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
        "subsection Materials\n  subsection Si\n    set Pinning factor = 0.2\n    set Pinned barrier = 1.5\n"
        "  end\nend\n",
      {":26:", "Materials/Si/Pinned barrier", "1.5 eV", "band gap (1.12 eV)"}},
+    // Charge traps: carriers on, capture coefficients given, occupancy in (0, 1).
+    {"traps_without_carriers",
+     good_with("ox: SiO2: 10", "ox: Si: 10") +
+       "subsection Materials\n  subsection Si\n    set Trap density = 1e15\n  end\nend\n",
+     {":25:", "Materials/Si/Trap density", "Physics/Carriers = true"}},
+    {"traps_without_capture",
+     good_with("ox: SiO2: 10", "ox: Si: 10") +
+       "subsection Materials\n  subsection Si\n    set Trap density = 1e15\n  end\nend\n"
+       "subsection Physics\n  set Carriers = true\nend\n",
+     {":25:", "Materials/Si/Trap density", "'Trap capture electrons'", "> 0 cm^3/s"}},
+    {"traps_occupancy_one",
+     good_with("ox: SiO2: 10", "ox: Si: 10") +
+       "subsection Materials\n  subsection Si\n    set Trap density = 1e15\n    set Trap capture electrons = 1e-8\n"
+       "    set Trap capture holes = 1e-8\n    set Trap initial occupancy = 1\n  end\nend\n"
+       "subsection Physics\n  set Carriers = true\nend\n",
+     {":28:", "Materials/Si/Trap initial occupancy", "strictly between 0 and 1"}},
     {"device_area_in_2d",
      good_with("  set Width = 200", "  set Width = 200\n  set Device area = 10"),
      {":5:", "Stack/Device area", "takes 'Device depth' [um]"}},
