@@ -844,6 +844,18 @@ namespace FerroStack
       return *v;
     }
 
+    /// The start of a message about key KEY of layer @p l's material:
+    /// "FILE:LINE: Materials/M/KEY: material 'M' of layer 'L' ", the line
+    /// where the key's value comes from (the deck or the library).
+    auto
+    material_key_where(const DeckScanner &deck, const Parameters &prm, const Layer &l)
+    {
+      return [&deck, &prm, &l](const std::string &key) {
+        return prm.materials.location(l.material, key, deck).describe() + ": Materials/" + l.material + "/" + key +
+               ": material '" + l.material + "' of layer '" + l.name + "' ";
+      };
+    }
+
     /**
      * A disordered ferroelectric (`Disorder` other than none) needs a spread
      * >= 0 and a length > 0 (the correlation length or mean grain size), an
@@ -920,10 +932,7 @@ namespace FerroStack
           const auto      S = m.get("Pinning factor");
           if (!m.is_semiconducting() || !S || !checked.insert(l.material).second)
             continue;
-          const auto where = [&](const std::string &key) {
-            return prm.materials.location(l.material, key, deck).describe() + ": Materials/" + l.material +
-                   "/" + key + ": material '" + l.material + "' of layer '" + l.name + "' ";
-          };
+          const auto where = material_key_where(deck, prm, l);
           if (!(*S >= 0 && *S <= 1))
             throw DeckError(where("Pinning factor") + "has " + short_number(*S) +
                             ", but a pinning factor lies between 0 (Bardeen) and 1 (Schottky-Mott)");
@@ -958,10 +967,7 @@ namespace FerroStack
           const auto      N = m.get("Trap density");
           if (!N || !checked.insert(l.material).second)
             continue;
-          const auto where = [&](const std::string &key) {
-            return prm.materials.location(l.material, key, deck).describe() + ": Materials/" + l.material +
-                   "/" + key + ": material '" + l.material + "' of layer '" + l.name + "' ";
-          };
+          const auto where = material_key_where(deck, prm, l);
           if (!(*N >= 0) || !std::isfinite(*N))
             throw DeckError(where("Trap density") + "has " + short_number(*N) + ", but a trap density is >= 0 cm^-3");
           if (*N == 0)
@@ -1004,10 +1010,7 @@ namespace FerroStack
           const Material &m = prm.materials.get(l.material);
           if (!m.is_ferroelectric() || !checked.insert(l.material).second)
             continue;
-          const auto where = [&](const std::string &key) {
-            return prm.materials.location(l.material, key, deck).describe() + ": Materials/" + l.material +
-                   "/" + key + ": material '" + l.material + "' of layer '" + l.name + "' ";
-          };
+          const auto where = material_key_where(deck, prm, l);
           const std::string tdgl  = "TDGL (Physics/Polarization = dynamic)";
           const auto        value = [&](const std::string &key, const std::string &expected) {
             return required_material_value(m, key, where(key), tdgl + " needs", expected, l.material);
