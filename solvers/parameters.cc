@@ -7,6 +7,7 @@
 #include <base/deck_scanner.h>
 #include <base/text_utilities.h>
 #include <meshes/stack_size.h>
+#include <physics/ferroelectric/quenched_disorder.h>
 #include <solvers/parameter_subsets.h>
 #include <solvers/parameters.h>
 
@@ -902,15 +903,20 @@ namespace FerroStack
                         " needs an integer seed >= 0");
       if (m.disorder != "grains" && prm.mesh_file.empty())
         {
-          // The lattice over the layer (StackMesh: x in [0, width], y in
-          // [0, depth], the layer's thickness along the last axis).
-          const double spacing = length / 4;
-          double       nodes   = std::ceil(l.thickness / spacing) + 3;
+          // The lattice over the layer's box in the generated mesh
+          // (StackMesh: x in [0, width], y in [0, depth], the layers
+          // stacked from 0 along the last axis).
+          double bottom = 0;
+          for (const Layer *below = prm.layers.data(); below != &l; ++below)
+            bottom += below->thickness;
+          std::vector<std::pair<double, double>> extents;
           if (prm.dimension > 1)
-            nodes *= std::ceil(prm.width / spacing) + 3;
+            extents.emplace_back(0., prm.width);
           if (prm.dimension > 2)
-            nodes *= std::ceil(prm.depth / spacing) + 3;
-          if (nodes > 2e7)
+            extents.emplace_back(0., prm.depth);
+          extents.emplace_back(bottom, bottom + l.thickness);
+          const double nodes = disorder_lattice_nodes(length, extents);
+          if (nodes > max_disorder_lattice_nodes)
             throw DeckError(where("Disorder length") + "has " + short_number(length) + " nm, so " + physics +
                             " of layer '" + l.name + "' needs a lattice of " + short_number(nodes) +
                             " nodes (spacing length / 4), more than the 2e7 it may use: give a longer length");

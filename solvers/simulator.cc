@@ -601,7 +601,8 @@ namespace FerroStack
       }
     const double length = *m.get("Disorder length"); // [nm], the scaled length
     const BoundingBox<dim> box(std::make_pair(lower, upper));
-    if (kind != QuenchedDisorder<dim>::Kind::grains && QuenchedDisorder<dim>::lattice_size(length, box) > 2e7)
+    if (kind != QuenchedDisorder<dim>::Kind::grains &&
+        QuenchedDisorder<dim>::lattice_size(length, box) > max_disorder_lattice_nodes)
       throw DeckError(prm.deck_file + ": Materials/" + m.name + "/Disorder length: " + format_number(length) +
                       " nm needs a lattice of more than 2e7 nodes over layer '" + stack->layer(l).name +
                       "' (spacing length / 4): give a longer length");
@@ -1094,26 +1095,31 @@ namespace FerroStack
 
   template <int dim>
   double
-  Simulator<dim>::trapped_number(const unsigned layer) const
+  Simulator<dim>::layer_number(const unsigned                                        layer,
+                               const std::function<double(const Vector<double> &)> &density) const
   {
     double sum = 0;
     for_each_point_of_layer(layer, [&](const FEValues<dim> &fe_values, const unsigned q, const Vector<double> &u) {
-      sum += trap_module.trapped(point_state(layer, u, {})) * fe_values.JxW(q);
+      sum += density(u) * fe_values.JxW(q);
     }, prm.mass_lumping);
-    // Scaled density times nm^dim -> cm^-2 (1D), cm^-1 (2D), 1 (3D).
-    return Utilities::MPI::sum(sum, comm) * scale.density * std::pow(1e-9, int(dim)) * std::pow(1e-2, 3 - int(dim));
+    // Lengths are in nm: [m^-3 nm^dim] -> cm^-2 (1D), cm^-1 (2D), 1 (3D).
+    return Utilities::MPI::sum(sum, comm) * std::pow(1e-9, int(dim)) * std::pow(1e-2, 3 - int(dim));
+  }
+
+  template <int dim>
+  double
+  Simulator<dim>::trapped_number(const unsigned layer) const
+  {
+    return layer_number(layer, [&](const Vector<double> &u) {
+      return trap_module.trapped(point_state(layer, u, {})) * scale.density;
+    });
   }
 
   template <int dim>
   double
   Simulator<dim>::ion_number(const unsigned layer, const unsigned species) const
   {
-    double sum = 0;
-    for_each_point_of_layer(layer, [&](const FEValues<dim> &fe_values, const unsigned q, const Vector<double> &u) {
-      sum += ion_density(layer, u, species) * fe_values.JxW(q);
-    }, prm.mass_lumping);
-    // Lengths are in nm: [m^-3 nm^dim] -> cm^-2 (1D), cm^-1 (2D), 1 (3D).
-    return Utilities::MPI::sum(sum, comm) * std::pow(1e-9, int(dim)) * std::pow(1e-2, 3 - int(dim));
+    return layer_number(layer, [&](const Vector<double> &u) { return ion_density(layer, u, species); });
   }
 
   template <int dim>
@@ -1363,16 +1369,16 @@ namespace FerroStack
     out << "Contacts:\n";
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
-        const Contact &c = prm.contacts[k];
+        const Contact &c      = prm.contacts[k];
+        const bool     metal  = c.kind == Contact::Kind::metal || c.kind == Contact::Kind::gate;
+        const double   pinned_w = metal ? pinned_work_function(k, c.workfunction) : c.workfunction;
         out << "  " << c.name << ": "
             << (c.kind == Contact::Kind::ohmic    ? "ohmic" :
                 c.kind == Contact::Kind::schottky ? "schottky" :
                 c.kind == Contact::Kind::metal    ? "metal " + c.metal :
                                                     "gate")
-            << (c.kind != Contact::Kind::ohmic && c.kind != Contact::Kind::schottky &&
-                    pinned_work_function(k, c.workfunction) != c.workfunction ?
-                  ", pinned: W " + format_number(c.workfunction) + " -> " +
-                    format_number(pinned_work_function(k, c.workfunction)) + " eV" :
+            << (pinned_w != c.workfunction ?
+                  ", pinned: W " + format_number(c.workfunction) + " -> " + format_number(pinned_w) + " eV" :
                   "")
             << ", phi = V(t) " << (contact_work_function_offset[k] > 0 ? "- " : "+ ")
             << std::abs(contact_work_function_offset[k]) << " V"
@@ -1398,6 +1404,8 @@ namespace FerroStack
     // Columns of terminals.csv (deck-spec.md).
     const std::string        current_unit = dim == 1 ? "A/m^2" : dim == 2 ? "A/m" : "A";
     const std::string        charge_unit  = dim == 1 ? "C/m^2" : dim == 2 ? "C/m" : "C";
+    // Numbers of particles in a layer (layer_number): per area, per length, a count.
+    const std::string number_unit = std::string("[") + (dim == 1 ? "cm^-2" : dim == 2 ? "cm^-1" : "1") + "]";
     std::vector<std::string> columns      = {"time[s]"};
     for (const Contact &c : prm.contacts)
       {
@@ -1416,15 +1424,13 @@ namespace FerroStack
     for (unsigned l = 0; l < stack->n_layers(); ++l)
       for (unsigned k = 0; k < n_ion_species(); ++k)
         if (layer_has_ion_species(l, k))
-          columns.push_back("N_" + stack->layer(l).name + "_" + IonModule<dim>::field_name(k) + "[" +
-                            (dim == 1 ? "cm^-2" : dim == 2 ? "cm^-1" : "1") + "]");
+          columns.push_back("N_" + stack->layer(l).name + "_" + IonModule<dim>::field_name(k) + number_unit);
     if (dynamic_polarization())
       columns.push_back(std::string("F_total[") + (dim == 1 ? "J/m^2" : dim == 2 ? "J/m" : "J") + "]");
     // Nt_<layer>: the electrons held by the traps of each layer with traps.
     for (unsigned l = 0; l < stack->n_layers(); ++l)
       if (layer_has_traps[l])
-        columns.push_back("Nt_" + stack->layer(l).name + "[" + (dim == 1 ? "cm^-2" : dim == 2 ? "cm^-1" : "1") +
-                          "]");
+        columns.push_back("Nt_" + stack->layer(l).name + number_unit);
     // The measured device's current and charge (Stack/Device area or depth).
     if (device_size() > 0)
       for (const Contact &c : prm.contacts)

@@ -176,6 +176,12 @@ namespace FerroStack
                0.;
     }
 
+    /// The integral over layer @p layer of a density [m^-3] given from the
+    /// scaled solution values at a point: a number per cm^2 (1D), per cm
+    /// (2D) or a count (3D).
+    double
+    layer_number(const unsigned layer, const std::function<double(const dealii::Vector<double> &)> &density) const;
+
     /// The trapped-electron number of layer @p layer: the integral of N_t f
     /// (cm^-2 in 1D, cm^-1 in 2D, a count in 3D).
     double

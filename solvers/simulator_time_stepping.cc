@@ -139,13 +139,17 @@ namespace FerroStack
     // potentials relative to 1 V (a tolerance of 1e-4 is 0.1 mV), whichever
     // is larger.
     const double qf_scale = 1. / scale.potential;
-    const auto   rms_of   = [&](const PETScWrappers::MPI::Vector &v, const IndexSet &dofs) {
+    // The rms over all ranks of value(i) for the locally owned dofs i.
+    const auto rms_over = [&](const IndexSet &dofs, const auto &value) {
       double sum = 0;
       for (const auto i : dofs)
-        sum += v(i) * v(i);
+        sum += value(i) * value(i);
       const double total = Utilities::MPI::sum(sum, comm);
       const double count = Utilities::MPI::sum(double(dofs.n_elements()), comm);
       return std::sqrt(total / std::max(count, 1.));
+    };
+    const auto rms_of = [&](const PETScWrappers::MPI::Vector &v, const IndexSet &dofs) {
+      return rms_over(dofs, [&](const auto i) { return v(i); });
     };
     // The ions: the rms of their density error relative to c + c0
     // (ion_density_error), not of their electrochemical potential, which
@@ -153,16 +157,9 @@ namespace FerroStack
     // The traps: the rms of their occupancy's change, f(u + du) - f(u), not
     // of its logit u, which is noise where the traps are all full or empty.
     const auto trap_error = [&](const PETScWrappers::MPI::Vector &v) {
-      double sum = 0;
-      for (const auto i : trap_dofs)
-        {
-          const double u = solution(i);
-          const double d = TrapModule<dim>::occupancy(u + v(i)).first - TrapModule<dim>::occupancy(u).first;
-          sum += d * d;
-        }
-      const double total = Utilities::MPI::sum(sum, comm);
-      const double count = Utilities::MPI::sum(double(trap_dofs.n_elements()), comm);
-      return std::sqrt(total / std::max(count, 1.));
+      return rms_over(trap_dofs, [&](const auto i) {
+        return TrapModule<dim>::occupancy(solution(i) + v(i)).first - TrapModule<dim>::occupancy(solution(i)).first;
+      });
     };
     const auto error_norm = [&](const PETScWrappers::MPI::Vector &v) {
       return std::max({rms_of(v, polarization_dofs) / P_scale,

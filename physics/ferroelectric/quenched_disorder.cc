@@ -81,16 +81,25 @@ namespace FerroStack
     throw std::invalid_argument("unknown disorder '" + name + "' (none | random-alpha | random-field | grains)");
   }
 
+  double
+  disorder_lattice_nodes(const double length, const std::vector<std::pair<double, double>> &extents)
+  {
+    // As the constructor's table: nodes floor(lower/h) - 1 ... ceil(upper/h) + 1.
+    const double spacing = length / 4;
+    double       n       = 1;
+    for (const auto &[lower, upper] : extents)
+      n *= std::ceil(upper / spacing) - std::floor(lower / spacing) + 3;
+    return n;
+  }
+
   template <int dim>
   double
   QuenchedDisorder<dim>::lattice_size(const double length, const dealii::BoundingBox<dim> &region)
   {
-    const double spacing = length / 4;
-    double       n       = 1;
+    std::vector<std::pair<double, double>> extents;
     for (unsigned d = 0; d < dim; ++d)
-      n *= std::ceil(region.get_boundary_points().second[d] / spacing) -
-           std::floor(region.get_boundary_points().first[d] / spacing) + 3;
-    return n;
+      extents.emplace_back(region.get_boundary_points().first[d], region.get_boundary_points().second[d]);
+    return disorder_lattice_nodes(length, extents);
   }
 
   template <int dim>
@@ -118,54 +127,25 @@ namespace FerroStack
               mode[d] = stream.normal() / length;
             mode[dim] = two_pi * stream.uniform();
           }
-        // The table over the region, one node of margin each side.
-        spacing            = length / 4;
-        std::size_t n_nodes = 1;
-        for (unsigned d = 0; d < dim; ++d)
-          {
-            first[d]  = long(std::floor(lower[d] / spacing)) - 1;
-            extent[d] = unsigned(long(std::ceil(upper[d] / spacing)) + 1 - first[d] + 1);
-            n_nodes *= extent[d];
-          }
-        table.assign(n_nodes, 0.);
+        // The table over the region, one node of margin each side
+        // (disorder_lattice_nodes counts the same nodes).
+        spacing = length / 4;
+        nodes   = IndexBox::covering(lower, upper, spacing, 1);
+        table.assign(nodes.size(), 0.);
         const unsigned rank = dealii::Utilities::MPI::this_mpi_process(comm),
                        size = dealii::Utilities::MPI::n_mpi_processes(comm);
-        for (std::size_t i = rank; i < n_nodes; i += size)
-          {
-            dealii::Point<dim> x;
-            std::size_t        rest = i;
-            for (unsigned d = 0; d < dim; ++d)
-              {
-                x[d] = (first[d] + long(rest % extent[d])) * spacing;
-                rest /= extent[d];
-              }
-            table[i] = spectral_sum(x);
-          }
+        for (std::size_t i = rank; i < table.size(); i += size)
+          table[i] = spectral_sum(node_point(nodes.index(i)));
         // Each node was computed by one rank, the others hold 0: the sum is
         // exact and the same on every rank.
         dealii::Utilities::MPI::sum(table, comm, table);
       }
     else if (kind == Kind::grains)
       {
-        std::size_t n_bins = 1;
-        for (unsigned d = 0; d < dim; ++d)
-          {
-            first_bin[d] = long(std::floor(lower[d] / length)) - 3;
-            bins[d]      = unsigned(long(std::floor(upper[d] / length)) + 3 - first_bin[d] + 1);
-            n_bins *= bins[d];
-          }
-        grains_of_bin.resize(n_bins);
-        for (std::size_t i = 0; i < n_bins; ++i)
-          {
-            std::array<long, dim> bin;
-            std::size_t           rest = i;
-            for (unsigned d = 0; d < dim; ++d)
-              {
-                bin[d] = first_bin[d] + long(rest % bins[d]);
-                rest /= bins[d];
-              }
-            grains_of_bin[i] = draw_grains(bin);
-          }
+        bins = IndexBox::covering(lower, upper, length, 3);
+        grains_of_bin.resize(bins.size());
+        for (std::size_t i = 0; i < bins.size(); ++i)
+          grains_of_bin[i] = draw_grains(bins.index(i));
       }
   }
 
@@ -185,24 +165,76 @@ namespace FerroStack
   }
 
   template <int dim>
+  typename QuenchedDisorder<dim>::IndexBox
+  QuenchedDisorder<dim>::IndexBox::covering(const dealii::Point<dim> &lower,
+                                            const dealii::Point<dim> &upper,
+                                            const double              h,
+                                            const long                margin)
+  {
+    IndexBox box;
+    for (unsigned d = 0; d < dim; ++d)
+      {
+        box.first[d]  = long(std::floor(lower[d] / h)) - margin;
+        box.extent[d] = unsigned(long(std::ceil(upper[d] / h)) + margin - box.first[d] + 1);
+      }
+    return box;
+  }
+
+  template <int dim>
+  std::size_t
+  QuenchedDisorder<dim>::IndexBox::size() const
+  {
+    std::size_t n = 1;
+    for (const unsigned e : extent)
+      n *= e;
+    return n;
+  }
+
+  template <int dim>
+  std::size_t
+  QuenchedDisorder<dim>::IndexBox::number(const std::array<long, dim> &index) const
+  {
+    std::size_t i = 0, stride = 1;
+    for (unsigned d = 0; d < dim; ++d)
+      {
+        const long offset = index[d] - first[d];
+        if (offset < 0 || offset >= long(extent[d]))
+          return size();
+        i += std::size_t(offset) * stride;
+        stride *= extent[d];
+      }
+    return i;
+  }
+
+  template <int dim>
+  std::array<long, dim>
+  QuenchedDisorder<dim>::IndexBox::index(std::size_t i) const
+  {
+    std::array<long, dim> result;
+    for (unsigned d = 0; d < dim; ++d)
+      {
+        result[d] = first[d] + long(i % extent[d]);
+        i /= extent[d];
+      }
+    return result;
+  }
+
+  template <int dim>
+  dealii::Point<dim>
+  QuenchedDisorder<dim>::node_point(const std::array<long, dim> &node) const
+  {
+    dealii::Point<dim> x;
+    for (unsigned d = 0; d < dim; ++d)
+      x[d] = node[d] * spacing;
+    return x;
+  }
+
+  template <int dim>
   double
   QuenchedDisorder<dim>::node_value(const std::array<long, dim> &node) const
   {
-    std::size_t index = 0, stride = 1;
-    for (unsigned d = 0; d < dim; ++d)
-      {
-        const long i = node[d] - first[d];
-        if (i < 0 || i >= long(extent[d]))
-          {
-            dealii::Point<dim> x;
-            for (unsigned e = 0; e < dim; ++e)
-              x[e] = node[e] * spacing;
-            return spectral_sum(x);
-          }
-        index += std::size_t(i) * stride;
-        stride *= extent[d];
-      }
-    return table[index];
+    const std::size_t i = nodes.number(node);
+    return i < table.size() ? table[i] : spectral_sum(node_point(node));
   }
 
   template <int dim>
@@ -234,19 +266,11 @@ namespace FerroStack
   const std::vector<typename QuenchedDisorder<dim>::Grain> &
   QuenchedDisorder<dim>::grains_in(const std::array<long, dim> &bin, std::vector<Grain> &scratch) const
   {
-    std::size_t index = 0, stride = 1;
-    for (unsigned d = 0; d < dim; ++d)
-      {
-        const long i = bin[d] - first_bin[d];
-        if (i < 0 || i >= long(bins[d]))
-          {
-            scratch = draw_grains(bin);
-            return scratch;
-          }
-        index += std::size_t(i) * stride;
-        stride *= bins[d];
-      }
-    return grains_of_bin[index];
+    const std::size_t i = bins.number(bin);
+    if (i < grains_of_bin.size())
+      return grains_of_bin[i];
+    scratch = draw_grains(bin);
+    return scratch;
   }
 
   template <int dim>

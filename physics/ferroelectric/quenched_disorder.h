@@ -8,10 +8,21 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace FerroStack
 {
+  /// The most lattice nodes a random-field disorder may tabulate per layer
+  /// (8 bytes each: 160 MB).
+  constexpr double max_disorder_lattice_nodes = 2e7;
+
+  /// The nodes of the lattice of spacing @p length / 4 (one node of margin
+  /// each side) over the box whose extent along each axis is one pair
+  /// (lower, upper) of @p extents [nm].
+  double
+  disorder_lattice_nodes(const double length, const std::vector<std::pair<double, double>> &extents);
+
   /**
    * Quenched disorder of a ferroelectric layer (a material model, the
    * material keys `Disorder`, `Disorder spread`, `Disorder length`,
@@ -93,12 +104,33 @@ namespace FerroStack
     double        length;
     std::uint64_t seed;
 
+    /// A box of integer lattice (or bin) indices, [first, first + extent)
+    /// per axis, numbered with the first axis fastest: the tables' layout.
+    struct IndexBox
+    {
+      std::array<long, dim>     first{};
+      std::array<unsigned, dim> extent{};
+
+      /// The box of the indices of cells of size @p h that cover [lower,
+      /// upper], with @p margin more on each side.
+      static IndexBox
+      covering(const dealii::Point<dim> &lower, const dealii::Point<dim> &upper, const double h, const long margin);
+
+      std::size_t
+      size() const;
+      /// The number of @p index in the box, or size() if it lies outside.
+      std::size_t
+      number(const std::array<long, dim> &index) const;
+      /// The index numbered @p i.
+      std::array<long, dim>
+      index(std::size_t i) const;
+    };
+
     // Random fields: the modes and the tabulated lattice.
     static constexpr unsigned     n_modes = 256;
     std::vector<std::array<double, dim + 1>> modes; ///< k_m (dim) and theta_m
     double                                   spacing = 0;
-    std::array<long, dim>                    first{};  ///< lattice index of the table's first node
-    std::array<unsigned, dim>                extent{}; ///< nodes per axis
+    IndexBox                                 nodes;  ///< the table's lattice nodes
     std::vector<double>                      table;
 
     // Grains: the seeds of each bin of the tabulated range.
@@ -107,13 +139,15 @@ namespace FerroStack
       dealii::Point<dim> center;
       double             g;
     };
-    std::array<long, dim>            first_bin{};
-    std::array<unsigned, dim>        bins{};
+    IndexBox                         bins; ///< the bins whose seeds are tabulated
     std::vector<std::vector<Grain>>  grains_of_bin;
 
     /// The spectral sum at @p x.
     double
     spectral_sum(const dealii::Point<dim> &x) const;
+    /// The position [nm] of lattice node @p node.
+    dealii::Point<dim>
+    node_point(const std::array<long, dim> &node) const;
     /// The tabulated node value, or the sum where the node is outside the table.
     double
     node_value(const std::array<long, dim> &node) const;
