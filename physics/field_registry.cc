@@ -1,6 +1,8 @@
 #include <deal.II/dofs/dof_tools.h>
 
+#include <base/deck_error.h>
 #include <physics/field_registry.h>
+#include <physics/physics_module.h>
 
 #include <stdexcept>
 
@@ -12,6 +14,10 @@ namespace FerroStack
   {
     if (has(name))
       throw std::logic_error("field '" + name + "' declared twice");
+    if (this->n_components() + n_components > max_components)
+      throw DeckError("this problem needs more than " + std::to_string(max_components) +
+                      " solution components (adding '" + name + "' to " + std::to_string(this->n_components()) +
+                      "): fewer ion species or trap levels (Materials/<name>/Trap levels)");
     fields.push_back({name, n_components, this->n_components(), unit});
     return fields.size() - 1;
   }

@@ -15,9 +15,11 @@ namespace FerroStack
   template <int dim>
   class FieldRegistry;
 
-  /// The most components a problem has (phi, three P, phi_n, phi_p, and
-  /// room for the ion and optical fields to come).
-  constexpr unsigned max_components = 8;
+  /// The most components a problem has: phi, three P, phi_n, phi_p, and
+  /// room for ion species and trap levels (FieldRegistry::declare refuses
+  /// more). PointTerms is sized by it; its clear() touches only the
+  /// problem's components, so the room costs no time.
+  constexpr unsigned max_components = 12;
 
   /**
    * How the time derivative enters a residual at the present solve (the

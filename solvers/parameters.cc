@@ -8,6 +8,7 @@
 #include <base/text_utilities.h>
 #include <meshes/stack_size.h>
 #include <physics/ferroelectric/quenched_disorder.h>
+#include <physics/traps/trap_distribution.h>
 #include <solvers/parameter_subsets.h>
 #include <solvers/parameters.h>
 
@@ -192,6 +193,15 @@ namespace FerroStack
                         "semiconductor) by the image force, sqrt(q F / (4 pi eps_s)) with F the "
                         "interface field (Sze, sec. 3.2.4); the given barrier is then the "
                         "zero-field one. false: barriers independent of the field.");
+      prm.declare_entry("Series resistance",
+                        "",
+                        Patterns::Anything(),
+                        "Lumped resistors [Ohm] between the bias sources and contacts, 'name: R', "
+                        "comma separated (the contacts' and leads' resistance of the measured "
+                        "device, Sentaurus' Resist): the device sees V_inner = V(t) - R I, with I "
+                        "the contact's current (conduction plus displacement) of the device of "
+                        "Stack/Device area (1D) or Device depth (2D), which must be set. "
+                        "terminals.csv then also has V_<name>_inner[V]. Empty: none.");
       prm.leave_subsection();
 
       prm.enter_subsection("Bias");
@@ -524,6 +534,54 @@ namespace FerroStack
           if (!any)
             fail(deck, path, "layer '" + name + "' has no 'donors N' or 'acceptors N'");
         }
+    }
+
+    /**
+     * Contacts/Series resistance: 'name: R' [Ohm] for contacts of the list;
+     * returns R per contact (0: none). A lumped resistor in Ohm is that of
+     * the measured device, so a 1D or 2D deck must say its size (Stack/Device
+     * area or depth); a 3D deck's currents are in A already.
+     */
+    std::vector<double>
+    parse_series_resistance(const DeckScanner          &deck,
+                            const std::string          &text,
+                            const std::vector<Contact> &contacts,
+                            const unsigned              dim,
+                            const bool                  device_size_given)
+    {
+      const std::string   path = "Contacts/Series resistance";
+      std::vector<double> resistance(contacts.size(), 0.);
+      std::set<std::string> seen;
+      for (const std::string &entry : split(text, ','))
+        {
+          if (trim(entry).empty())
+            continue;
+          const auto colon = entry.find(':');
+          if (colon == std::string::npos)
+            fail(deck, path, "'" + trim(entry) + "' is not 'contact: resistance in Ohm'");
+          const std::string name = trim(entry.substr(0, colon));
+          const auto        c    = std::find_if(contacts.begin(), contacts.end(), [&](const Contact &k) {
+            return k.name == name;
+          });
+          if (c == contacts.end())
+            fail(deck, path, "'" + name + "' is not a contact of Contacts/List");
+          if (!seen.insert(name).second)
+            fail(deck, path, "contact '" + name + "' is given twice");
+          double R = 0;
+          if (!parse_double(entry.substr(colon + 1), R) || !std::isfinite(R))
+            fail(deck, path, "the resistance of '" + name + "' is '" + trim(entry.substr(colon + 1)) +
+                               "', expected a number of Ohm");
+          if (R < 0)
+            fail(deck, path, "the resistance of '" + name + "' is " + format_number(R) +
+                               " Ohm; a series resistance is >= 0");
+          if (R > 0 && dim < 3 && !device_size_given)
+            fail(deck, path, "a resistance in Ohm is that of a device of a given size: set Stack/" +
+                               std::string(dim == 1 ? "Device area [um^2]" : "Device depth [um]") +
+                               " (the " + std::to_string(dim) + "D currents are per " +
+                               (dim == 1 ? "area" : "length") + ")");
+          resistance[c - contacts.begin()] = R;
+        }
+      return resistance;
     }
 
     std::vector<Contact>
@@ -999,6 +1057,28 @@ namespace FerroStack
             throw DeckError(where("Trap level") + "has " + short_number(*E) +
                             " eV, but the trap level, from midgap, lies within half the band gap (" +
                             short_number(half_gap) + " eV)");
+          if (const auto K = m.get("Trap levels");
+              K && !(*K >= 1 && *K <= max_trap_levels && *K == std::floor(*K)))
+            throw DeckError(where("Trap levels") + "has " + short_number(*K) + ", but the number of levels is a whole "
+                            "number from 1 to " + std::to_string(max_trap_levels));
+          if (m.trap_distribution != "single")
+            {
+              const auto W = m.get("Trap width");
+              if (!W)
+                throw DeckError(where("Trap density") + "has a " + m.trap_distribution +
+                                " trap distribution, which needs 'Trap width' [eV] (" +
+                                (m.trap_distribution == "uniform" ? "the band's full width" : "its standard deviation") +
+                                ")");
+              if (!(*W > 0) || !std::isfinite(*W))
+                throw DeckError(where("Trap width") + "has " + short_number(*W) + ", but a trap width is > 0 eV");
+              // The levels that sample it lie in the gap.
+              const unsigned K = trap_level_count(m.trap_distribution, m.get("Trap levels"));
+              for (const TrapLevel &level : trap_levels(m.trap_distribution, m.get("Trap level").value_or(0.), *W, K))
+                if (!(std::abs(level.energy) <= half_gap))
+                  throw DeckError(where("Trap width") + "has " + short_number(*W) + " eV: the " + m.trap_distribution +
+                                  " distribution's level at " + short_number(level.energy) +
+                                  " eV from midgap lies outside the gap (half gap " + short_number(half_gap) + " eV)");
+            }
           if (const auto f0 = m.get("Trap initial occupancy"); f0 && !(*f0 > 0 && *f0 < 1))
             throw DeckError(where("Trap initial occupancy") + "has " + short_number(*f0) +
                             ", but an occupancy lies strictly between 0 and 1");
@@ -1293,6 +1373,8 @@ namespace FerroStack
     contacts = parse_contacts(deck, prm.get("List"), dimension, width, !mesh_file.empty(), materials);
     metal_screening      = prm.get_bool("Metal screening");
     image_force_lowering = prm.get_bool("Image force lowering");
+    series_resistance    = parse_series_resistance(deck, prm.get("Series resistance"), contacts, dimension,
+                                                device_area > 0 || device_depth > 0);
     prm.leave_subsection();
     for (const Contact &c : contacts)
       if (periodic_lateral && (c.side == Contact::Side::left || c.side == Contact::Side::right ||

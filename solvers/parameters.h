@@ -57,6 +57,8 @@ namespace FerroStack
     std::vector<Contact>            contacts;
     bool                            metal_screening = false; ///< Contacts/Metal screening
     bool image_force_lowering = false; ///< Contacts/Image force lowering
+    /// Contacts/Series resistance per contact [Ohm] (0: none).
+    std::vector<double> series_resistance;
     std::map<std::string, Waveform> bias;
 
     // Light

@@ -77,7 +77,18 @@ namespace FerroStack
           trap_layers |= m.is_semiconducting() && m.get("Trap density").value_or(0.) > 0;
         }
     if (traps())
-      modules.push_back(&trap_module);
+      {
+        // Every layer's traps are sampled by the same number of levels
+        // (the components of "traps"): the most any trap material asks for.
+        for (const Layer &layer : prm.layers)
+          {
+            const Material &m = prm.materials.get(layer.material);
+            if (m.is_semiconducting() && m.get("Trap density").value_or(0.) > 0)
+              trap_module.n_levels =
+                std::max(trap_module.n_levels, trap_level_count(m.trap_distribution, m.get("Trap levels")));
+          }
+        modules.push_back(&trap_module);
+      }
     // The Landau coupling of ions and P (active only on the layers whose
     // material asks for it: Ion polarization coupling = landau).
     if (ions() && dynamic_polarization())
@@ -294,7 +305,7 @@ namespace FerroStack
       carrier_dofs = DoFTools::extract_dofs(dof_handler, carrier_mask()) & locally_owned_dofs;
     trap_dofs = IndexSet(dof_handler.n_dofs());
     if (traps())
-      trap_dofs = DoFTools::extract_dofs(dof_handler, fe_collection.component_mask(fields.scalar("traps"))) &
+      trap_dofs = DoFTools::extract_dofs(dof_handler, fields.mask({"traps"})) &
                   locally_owned_dofs;
 
     solution.reinit(locally_owned_dofs, comm);
@@ -702,13 +713,20 @@ namespace FerroStack
           const double    c_unit = 1e-6 * scale.density * scale.time;
           trap.active           = true;
           trap.carriers         = layer_semiconductor[l];
-          trap.density          = *m.get("Trap density") * 1e6 / scale.density;
           trap.capture_n        = m.require("Trap capture electrons", "charge traps") * c_unit;
           trap.capture_p        = m.require("Trap capture holes", "charge traps") * c_unit;
-          const double level    = m.get("Trap level").value_or(0.) / scale.potential;
-          const double ln_ni    = 0.5 * (trap.carriers.ln_Cn + trap.carriers.ln_Cp);
-          trap.n1               = std::exp(ln_ni + level);
-          trap.p1               = std::exp(ln_ni - level);
+          // The density of states sampled by the stack's number of levels.
+          const double density = *m.get("Trap density") * 1e6 / scale.density;
+          const double ln_ni   = 0.5 * (trap.carriers.ln_Cn + trap.carriers.ln_Cp);
+          trap.levels.clear();
+          for (const TrapLevel &level : trap_levels(m.trap_distribution,
+                                                    m.get("Trap level").value_or(0.),
+                                                    m.get("Trap width").value_or(0.),
+                                                    trap_module.n_levels))
+            {
+              const double E = level.energy / scale.potential;
+              trap.levels.push_back({density * level.weight, std::exp(ln_ni + E), std::exp(ln_ni - E)});
+            }
           trap.acceptor         = m.trap_kind != "donor";
           trap.initial_occupancy = m.get("Trap initial occupancy").value_or(-1.);
         }
@@ -873,6 +891,13 @@ namespace FerroStack
           }
       }
     contact_voltage.assign(prm.contacts.size(), 0);
+    // Behind a series resistor the device starts at the bias of t = 0 (no
+    // current yet); the initial solve corrects it.
+    inner_voltage.assign(prm.contacts.size(), 0);
+    for (unsigned k = 0; k < prm.contacts.size(); ++k)
+      inner_voltage[k] = prm.bias.at(prm.contacts[k].name).value(0);
+    resistor_current.assign(prm.contacts.size(), 0);
+    resistor_slope.assign(prm.contacts.size(), 0);
     contact_phi.assign(prm.contacts.size(), 0);
     // Metals with a Thomas-Fermi screening length: the potential drop
     // sigma lambda / (eps0 eps_m) inside the metal (Robin condition).
@@ -952,7 +977,16 @@ namespace FerroStack
   double
   Simulator<dim>::contact_potential(const unsigned k, const double t) const
   {
-    return prm.bias.at(prm.contacts[k].name).value(t) - contact_work_function_offset[k];
+    return device_voltage(k, t) - contact_work_function_offset[k];
+  }
+
+  template <int dim>
+  double
+  Simulator<dim>::device_voltage(const unsigned k, const double t) const
+  {
+    if (k < prm.series_resistance.size() && prm.series_resistance[k] > 0)
+      return inner_voltage[k];
+    return prm.bias.at(prm.contacts[k].name).value(t);
   }
 
   template <int dim>
@@ -964,7 +998,7 @@ namespace FerroStack
     for (unsigned k = 0; k < prm.contacts.size(); ++k)
       {
         const types::boundary_id id       = StackMesh<dim>::contact_boundary_id(k);
-        contact_voltage[k]                = prm.bias.at(prm.contacts[k].name).value(t) / scale.potential;
+        contact_voltage[k]                = device_voltage(k, t) / scale.potential;
         if (manufactured.exact)
           VectorTools::interpolate_boundary_values(dof_handler, id, *manufactured.exact, values, dirichlet_mask(k));
         else
@@ -1356,6 +1390,15 @@ namespace FerroStack
           << per_component[carrier_component() + 1];
     for (const auto &module : ion_modules)
       out << ", " << module->field << " " << per_component[fields.component(module->field)];
+    if (traps())
+      {
+        types::global_dof_index n_traps = 0;
+        for (unsigned k = 0; k < trap_module.n_levels; ++k)
+          n_traps += per_component[fields.component("traps") + k];
+        out << ", traps " << n_traps;
+        if (trap_module.n_levels > 1)
+          out << " (" << trap_module.n_levels << " levels)";
+      }
     out << "\n";
     for (unsigned l = 0; l < stack->n_layers(); ++l)
       if (l < ferroelectric_module.layers.size() && ferroelectric_module.layers[l].disorder)
@@ -1388,6 +1431,9 @@ namespace FerroStack
                                         ", neutral and in equilibrium" :
                                         "")
             << ", V(t) = " << prm.bias.at(c.name).text()
+            << (prm.series_resistance[k] > 0 ?
+                  " through a series resistor of " + format_number(prm.series_resistance[k]) + " Ohm" :
+                  "")
             << ", " << contact_dofs[k].n_elements() << " local boundary dofs\n";
       }
     out << "MPI ranks: " << Utilities::MPI::n_mpi_processes(comm) << "\n";
@@ -1438,6 +1484,11 @@ namespace FerroStack
           columns.push_back("I_" + c.name + "_device[A]");
           columns.push_back("Q_" + c.name + "_device[C]");
         }
+
+    // The voltage behind each series resistor.
+    for (unsigned k = 0; k < prm.contacts.size(); ++k)
+      if (prm.series_resistance[k] > 0)
+        columns.push_back("V_" + prm.contacts[k].name + "_inner[V]");
 
     // A restart reads and checks its checkpoint before anything is written.
     if (!restart.empty())
@@ -1551,6 +1602,9 @@ namespace FerroStack
           row.push_back(currents[k] * device_size());
           row.push_back(charges[k] * device_size());
         }
+    for (unsigned k = 0; k < prm.contacts.size(); ++k)
+      if (prm.series_resistance[k] > 0)
+        row.push_back(inner_voltage[k]);
     for (const double v : row)
       if (!std::isfinite(v))
         throw SolverError("non-finite terminal quantity at t = " + format_number(t) +

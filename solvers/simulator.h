@@ -167,13 +167,21 @@ namespace FerroStack
     }
 
     /// The trap occupancy f at a point of layer @p layer with these scaled
-    /// solution values (0 where there are no traps).
+    /// solution values, the mean over the levels of its density of states
+    /// weighted by their share of the traps (0 where there are no traps).
     double
     trap_occupancy(const unsigned layer, const dealii::Vector<double> &values) const
     {
-      return layer < layer_has_traps.size() && layer_has_traps[layer] ?
-               TrapModule<dim>::occupancy(values[trap_module.u]).first :
-               0.;
+      if (!(layer < layer_has_traps.size() && layer_has_traps[layer]))
+        return 0.;
+      const auto &levels = trap_module.layers[layer].levels;
+      double      total = 0, filled = 0;
+      for (unsigned k = 0; k < levels.size(); ++k)
+        {
+          total += levels[k].density;
+          filled += levels[k].density * TrapModule<dim>::occupancy(values[trap_module.u + k]).first;
+        }
+      return filled / total;
     }
 
     /// The integral over layer @p layer of a density [m^-3] given from the
@@ -261,6 +269,38 @@ namespace FerroStack
             SolveStatistics          &stats,
             const unsigned            max_iterations       = 0,
             const bool                equilibrium_carriers = false);
+
+    /**
+     * advance() with the contacts' series resistors (Contacts/Series
+     * resistance): the voltages V_k the device sees at its resistive
+     * contacts are the roots of g_k = V_k + R_k I_k(V_k) - V_app,k(t_new),
+     * with I_k the device's current through contact k that @p currents
+     * computes from the solved state's terminal residuals (conduction, plus
+     * displacement in a transient). Each g_k rises with V_k (a passive
+     * device), so a secant iteration per contact, safeguarded by the bracket
+     * of signs it has seen, converges; each evaluation is a Newton solve
+     * from the last one's state. Why not one Newton with V_k as unknowns: a
+     * global unknown coupled to every contact dof is a dense row and column
+     * that deal.II's sparsity and constraints do not hold; the outer
+     * iteration costs 2-4 Newton solves per step. Without resistors this
+     * is advance(). False if a Newton solve fails or the iteration does
+     * not converge in 40 solves.
+     */
+    bool
+    advance_through_resistors(const double                                                     t_new,
+                              const TimeDiscretization                                        &time,
+                              SolveStatistics                                                 &stats,
+                              const std::function<std::vector<double>(const TerminalResiduals &)> &currents,
+                              const unsigned max_iterations = 0);
+
+    /// Whether a contact has a series resistor (Contacts/Series resistance).
+    bool
+    series_resistors() const
+    {
+      return std::any_of(prm.series_resistance.begin(), prm.series_resistance.end(), [](const double R) {
+        return R > 0;
+      });
+    }
 
     /// The Gibbs energy of the present state [J/m^2 in 1D, J/m in 2D, J in
     /// 3D]: int_FE f_L(P) + (g/2)|grad P|^2 + int P . grad phi - (eps0 eps/2)|grad phi|^2,
@@ -370,11 +410,12 @@ namespace FerroStack
     /**
      * Check the hand-derived Jacobian against central finite differences of
      * the residual in a fixed pseudo-random direction d at the present state,
-     * with a BDF2-like time term: returns |(R(u+hd) - R(u-hd))/(2h) - J d| /
-     * |J d|. A development and test tool.
+     * with a BDF2-like time term (or, with @p held, the rows of the initial
+     * solve, TimeDiscretization::Mode::hold): returns
+     * |(R(u+hd) - R(u-hd))/(2h) - J d| / |J d|. A development and test tool.
      */
     double
-    jacobian_check();
+    jacobian_check(bool held = false);
 
     dealii::types::global_dof_index
     n_dofs() const
@@ -471,6 +512,11 @@ namespace FerroStack
     std::vector<int>    contact_layer;
     std::vector<bool>   thermionic_contact;
     std::vector<double> contact_voltage;
+    /// Per contact with a series resistor: the voltage [V] the device sees
+    /// (advance_through_resistors), the device current [A] of the last
+    /// accepted state, and the last secant slope dg/dV of its circuit
+    /// equation (0: none yet).
+    std::vector<double> inner_voltage, resistor_current, resistor_slope;
     /// Per contact: the conductance eps_m / lambda [1/nm, scaled] of a
     /// metal with a finite screening length (0: ideal metal, phi fixed),
     /// and the potential phi_c of its bulk (scaled) at the present time.
@@ -605,6 +651,11 @@ namespace FerroStack
     /// The potential [V] that contact @p k imposes at time @p t.
     double
     contact_potential(const unsigned k, const double t) const;
+
+    /// The voltage [V] at the device side of contact @p k at time @p t:
+    /// its bias, or behind a series resistor the present inner voltage.
+    double
+    device_voltage(const unsigned k, const double t) const;
 
     void
     compute_contact_offsets();

@@ -478,6 +478,10 @@ namespace FerroStack
   {
     SolveStatistics stats;
     Timer           timer;
+    // Electrostatics alone carries no conduction current: a series
+    // resistor drops nothing in a quasi-static solve.
+    for (unsigned k = 0; k < prm.contacts.size(); ++k)
+      inner_voltage[k] = prm.bias.at(prm.contacts[k].name).value(t);
     apply_contact_potentials(t);
     locally_relevant_solution = solution;
 
@@ -892,11 +896,11 @@ namespace FerroStack
 
   template <int dim>
   double
-  Simulator<dim>::jacobian_check()
+  Simulator<dim>::jacobian_check(const bool held)
   {
     // A time term with BDF2-like coefficients and a history of its own, so
     // that every block of the Jacobian is exercised.
-    time_discretization.mode           = TimeDiscretization::Mode::bdf;
+    time_discretization.mode           = held ? TimeDiscretization::Mode::hold : TimeDiscretization::Mode::bdf;
     time_discretization.a0             = 1.5;
     time_discretization.a1             = -1.3;
     time_discretization.a2             = 0;

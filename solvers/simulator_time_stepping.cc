@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 
 namespace FerroStack
@@ -35,8 +36,85 @@ namespace FerroStack
     const unsigned many = std::max(200u, prm.newton_max_iterations);
     if (carriers() && !advance(0, hold, stats, many, true))
       throw SolverError("the initial equilibrium solve (t = 0, nonlinear Poisson) did not converge");
-    if (!advance(0, hold, stats, carriers() || ions() ? many : 0))
+    // At t = 0 only conduction flows through a series resistor.
+    const auto conduction = [](const TerminalResiduals &r) { return r.conduction; };
+    if (!advance_through_resistors(0, hold, stats, conduction, carriers() || ions() ? many : 0))
       throw SolverError("the initial solve (t = 0) did not converge");
+  }
+
+  template <int dim>
+  bool
+  Simulator<dim>::advance_through_resistors(const double                                                     t_new,
+                                            const TimeDiscretization                                        &time,
+                                            SolveStatistics                                                 &stats,
+                                            const std::function<std::vector<double>(const TerminalResiduals &)> &currents,
+                                            const unsigned max_iterations)
+  {
+    if (!series_resistors())
+      return advance(t_new, time, stats, max_iterations);
+    const unsigned      n    = prm.contacts.size();
+    const double        size = dim == 3 ? 1. : device_size(); // currents per area / length -> A
+    const double        inf  = std::numeric_limits<double>::infinity();
+    std::vector<double> applied(n), low(n, -inf), high(n, inf), last_V(n, inf), last_g(n, 0), next(n);
+    // Start from the voltage drop of the last accepted current.
+    for (unsigned k = 0; k < n; ++k)
+      {
+        applied[k] = prm.bias.at(prm.contacts[k].name).value(t_new);
+        if (prm.series_resistance[k] > 0)
+          inner_voltage[k] = applied[k] - prm.series_resistance[k] * resistor_current[k];
+      }
+    for (unsigned evaluation = 0; evaluation < 40; ++evaluation)
+      {
+        if (!advance(t_new, time, stats, max_iterations))
+          return false;
+        const std::vector<double> I         = currents(terminal_residuals());
+        bool                      converged = true;
+        for (unsigned k = 0; k < n; ++k)
+          {
+            const double R = prm.series_resistance[k];
+            if (!(R > 0))
+              continue;
+            const double V = inner_voltage[k];
+            const double g = V + R * I[k] * size - applied[k];
+            // The current is known to Newton's tolerance; ask the circuit
+            // equation for 1e-8 of the bias (at least of kT/q).
+            if (!std::isfinite(g))
+              return false;
+            if (std::abs(g) > 1e-8 * std::max(std::abs(applied[k]), scale.potential))
+              converged = false;
+            // g rises with V: a sign seen brackets the root.
+            if (g > 0)
+              high[k] = std::min(high[k], V);
+            else
+              low[k] = std::max(low[k], V);
+            double slope = resistor_slope[k];
+            if (std::isfinite(last_V[k]) && V != last_V[k])
+              {
+                const double secant = (g - last_g[k]) / (V - last_V[k]);
+                if (std::isfinite(secant) && secant > 0)
+                  slope = secant;
+              }
+            // No slope yet: the fixed-point step V = V_app - R I (slope 1).
+            if (!(slope > 0))
+              slope = 1;
+            resistor_slope[k] = slope;
+            next[k]           = V - g / slope;
+            if (std::isfinite(low[k]) && std::isfinite(high[k]) && !(next[k] > low[k] && next[k] < high[k]))
+              next[k] = 0.5 * (low[k] + high[k]);
+            last_V[k] = V;
+            last_g[k] = g;
+          }
+        if (converged)
+          {
+            for (unsigned k = 0; k < n; ++k)
+              resistor_current[k] = I[k] * size;
+            return true;
+          }
+        for (unsigned k = 0; k < n; ++k)
+          if (prm.series_resistance[k] > 0)
+            inner_voltage[k] = next[k];
+      }
+    return false;
   }
 
   template <int dim>
@@ -85,7 +163,7 @@ namespace FerroStack
             solution.add(w, states[0]);
             solution.add(-w, states[1]);
           }
-        if (advance(t_new, steady, stats))
+        if (advance_through_resistors(t_new, steady, stats, [](const TerminalResiduals &r) { return r.conduction; }))
           {
             states.insert(states.begin(), solution);
             times.insert(times.begin(), t_new);
@@ -263,7 +341,18 @@ namespace FerroStack
             solution *= 1 + w;
             solution.add(-w, states[1]);
           }
-        const bool success = advance(t_new, bdf, stats);
+        // The device's currents of a solved state: displacement from the BDF
+        // formula of its charges, plus conduction (as written below).
+        const auto device_currents = [&](const TerminalResiduals &r) {
+          std::vector<double> I(r.charges.size());
+          for (unsigned k = 0; k < I.size(); ++k)
+            I[k] = (bdf.a0 * r.charges[k] + a1 * charge_history[0][k] +
+                    (second_order ? a2 * charge_history[1][k] : 0.)) /
+                     dt +
+                   r.conduction[k];
+          return I;
+        };
+        const bool success = advance_through_resistors(t_new, bdf, stats, device_currents);
         // Every attempt's work counts in the timing, the rejected and failed
         // ones too (run.log's "other" is then what is neither).
         attempted.newton_iterations += stats.newton_iterations;

@@ -100,10 +100,22 @@ namespace FerroStack
       {"SRH trap level", "eV", "SRH trap level, measured from midgap."},
       {"Trap density",
        "cm^-3",
-       "Of a semiconductor: the density N_t of charge traps of one level with SRH occupancy dynamics "
+       "Of a semiconductor: the density N_t of charge traps (all levels of 'Trap distribution') with SRH "
+       "occupancy dynamics "
        "(TrapModule; with Physics/Carriers = true); interface traps of a sheet density N_it are N_it / d in a "
        "thin layer of thickness d at the interface; 0 or unset: none."},
-      {"Trap level", "eV", "Energy of the traps' level from midgap (as the SRH trap level); 0 if unset."},
+      {"Trap level",
+       "eV",
+       "Energy of the traps' level from midgap (as the SRH trap level), or the centre of their band "
+       "('Trap distribution'); 0 if unset."},
+      {"Trap width",
+       "eV",
+       "Of a uniform trap distribution its full width, of a gaussian one its standard deviation (> 0)."},
+      {"Trap levels",
+       "1",
+       "The number of discrete levels (1 to 4) that sample the traps' distribution, each a component of "
+       "the field 'traps'; unset: 1 for a single level, 4 for a band. The stack's traps all use the "
+       "largest number any of its trap materials asks for."},
       {"Trap capture electrons",
        "cm^3/s",
        "Electron capture coefficient c_n = sigma_n v_th of the traps (> 0)."},

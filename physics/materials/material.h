@@ -58,6 +58,9 @@ namespace FerroStack
     std::string disorder = "none";
     /// Charge of the traps (`Trap kind`): "acceptor" or "donor".
     std::string trap_kind = "acceptor";
+    /// The traps' density of states in energy (`Trap distribution`):
+    /// single | uniform | gaussian (trap_levels()).
+    std::string trap_distribution = "single";
 
     std::optional<double>
     get(const std::string &key) const;

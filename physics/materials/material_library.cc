@@ -90,6 +90,14 @@ namespace FerroStack
                         "Charge of the material's traps ('Trap density'): acceptor (negative when "
                         "filled with an electron, neutral when empty) or donor (positive when empty, "
                         "neutral when filled).");
+      prm.declare_entry("Trap distribution",
+                        value_or("Trap distribution", "single"),
+                        Patterns::Selection("single|uniform|gaussian"),
+                        "Density of states in energy of the material's traps ('Trap density' in all): "
+                        "single (one level at 'Trap level'), uniform (a band of full width 'Trap "
+                        "width' centred at 'Trap level', the flat D_it of an interface) or gaussian "
+                        "(standard deviation 'Trap width' about 'Trap level'); sampled by 'Trap "
+                        "levels' discrete levels, each with its own SRH occupancy.");
       prm.declare_entry("Source",
                         value_or("Source", ""),
                         Patterns::Anything(),
@@ -105,7 +113,7 @@ namespace FerroStack
     read_material_keys(ParameterHandler &prm)
     {
       std::map<std::string, std::string> values;
-      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Ion flux", "Ion polarization coupling", "Disorder", "Trap kind", "Source"})
+      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Ion flux", "Ion polarization coupling", "Disorder", "Trap kind", "Trap distribution", "Source"})
         values[key] = prm.get(key);
       for (const MaterialKey &key : numeric_material_keys())
         values[key.name] = prm.get(key.name);
@@ -207,6 +215,7 @@ namespace FerroStack
         material.ion_coupling = values.at("Ion polarization coupling");
         material.disorder     = values.at("Disorder");
         material.trap_kind    = values.at("Trap kind");
+        material.trap_distribution = values.at("Trap distribution");
         for (const MaterialKey &key : numeric_material_keys())
           {
             double value;

@@ -3,6 +3,7 @@
 
 #include <physics/field_registry.h>
 #include <physics/physics_module.h>
+#include <physics/traps/trap_distribution.h>
 #include <physics/transport/semiconductor_model.h>
 
 #include <algorithm>
@@ -12,10 +13,14 @@
 namespace FerroStack
 {
   /**
-   * Charge traps of one energy level in a semiconductor layer (material key
-   * `Trap density` > 0) with Shockley-Read-Hall occupancy dynamics
-   * (Shockley and Read, Phys. Rev. 87, 835 (1952)): the fraction f of the
-   * N_t traps that hold an electron obeys
+   * Charge traps in a semiconductor layer (material key `Trap density` > 0)
+   * with Shockley-Read-Hall occupancy dynamics (Shockley and Read, Phys.
+   * Rev. 87, 835 (1952)). Their density of states in energy is sampled by
+   * n_levels discrete levels (trap_levels(): one level, a uniform band or a
+   * Gaussian), level k holding N_t w_k of the traps at its own energy, with
+   * its own occupancy (component k of the field "traps"); the terms below
+   * are those of one level, summed over the levels. The fraction f of the
+   * N_t traps of a level that hold an electron obeys
    *
    *   N_t df/dt = r_n - r_p,
    *   r_n = c_n [n (1 - f) - n1 f]   (electron capture minus emission),
@@ -46,21 +51,28 @@ namespace FerroStack
   class TrapModule : public PhysicsModule<dim>
   {
   public:
+    /// One level of a layer's traps: its density and emission densities.
+    struct Level
+    {
+      double density = 0;     ///< N_t w_k (scaled)
+      double n1 = 0, p1 = 0;  ///< n_i exp(+-E_k / kT) (scaled)
+    };
+
     struct LayerData
     {
       bool               active = false;
       SemiconductorModel carriers;          ///< n(phi, phi_n), p(phi, phi_p)
-      double             density   = 0;     ///< N_t (scaled)
+      std::vector<Level> levels;            ///< n_levels of them
       double             capture_n = 0;     ///< c_n (scaled: per density per time unit)
       double             capture_p = 0;     ///< c_p
-      double             n1 = 0, p1 = 0;    ///< scaled
       bool               acceptor  = true;  ///< acceptor (charge -N_t f) or donor (+N_t (1 - f))
       double             initial_occupancy = -1; ///< held in the initial solve if in (0, 1)
     };
 
     std::vector<LayerData> layers;
     double                 time_scale = 1; ///< Scaling::time [s]
-    unsigned               phi = 0, n = 1, p = 2, u = 3; ///< components (from the registry)
+    unsigned               n_levels   = 1; ///< levels per layer (the components of "traps")
+    unsigned               phi = 0, n = 1, p = 2, u = 3; ///< components (from the registry); u: level 0
 
     /// The occupancy f of the logit @p x, and df/dx = f (1 - f).
     static std::pair<double, double>
@@ -80,7 +92,7 @@ namespace FerroStack
     void
     declare_fields(FieldRegistry<dim> &registry) const override
     {
-      registry.declare("traps", 1, "1 (logit of the trap occupancy)");
+      registry.declare("traps", n_levels, "1 (logit of the trap occupancy, one per level)");
     }
 
     bool
@@ -92,7 +104,7 @@ namespace FerroStack
     std::optional<double>
     initial_value(const dealii::Point<dim> &, const unsigned layer, const unsigned c) const override
     {
-      if (!active_on(layer) || c != u)
+      if (!active_on(layer) || c < u || c >= u + n_levels)
         return std::nullopt;
       const double f0 = layers[layer].initial_occupancy;
       return f0 > 0 && f0 < 1 ? std::log(f0 / (1 - f0)) : 0.;
@@ -114,11 +126,21 @@ namespace FerroStack
     void
     lumped_terms(const PointState<dim> &s, const TimeCoefficients &time, PointTerms<dim> &t) const override
     {
+      for (unsigned k = 0; k < n_levels; ++k)
+        level_terms(s, time, k, t);
+    }
+
+    /// The terms of level @p k (component u + k).
+    void
+    level_terms(const PointState<dim> &s, const TimeCoefficients &time, const unsigned k, PointTerms<dim> &t) const
+    {
       const LayerData &m      = layers[s.layer];
+      const Level     &level  = m.levels[k];
+      const unsigned   u      = this->u + k;
       const auto [f, df]      = occupancy(s.value[u]);
       const double     n_q    = m.carriers.electrons(s.value[phi], s.value[n]);
       const double     p_q    = m.carriers.holes(s.value[phi], s.value[p]);
-      const double     N      = m.density;
+      const double     N      = level.density;
       for (const unsigned c : {phi, n, p, u})
         for (const unsigned e : {phi, n, p, u})
           t.couple(c, e);
@@ -131,12 +153,12 @@ namespace FerroStack
 
       // Capture minus emission: r_n (electrons) and r_p (holes), with
       // dn/dphi = n, dn/dphi_n = -n, dp/dphi = -p, dp/dphi_p = p.
-      const double rn = N * m.capture_n * (n_q * (1 - f) - m.n1 * f);
-      const double rp = N * m.capture_p * (p_q * f - m.p1 * (1 - f));
-      const double rn_size = N * m.capture_n * (n_q * (1 - f) + m.n1 * f);
-      const double rp_size = N * m.capture_p * (p_q * f + m.p1 * (1 - f));
-      const double drn_dn = N * m.capture_n * (1 - f), drn_df = -N * m.capture_n * (n_q + m.n1);
-      const double drp_dp = N * m.capture_p * f, drp_df = N * m.capture_p * (p_q + m.p1);
+      const double rn = N * m.capture_n * (n_q * (1 - f) - level.n1 * f);
+      const double rp = N * m.capture_p * (p_q * f - level.p1 * (1 - f));
+      const double rn_size = N * m.capture_n * (n_q * (1 - f) + level.n1 * f);
+      const double rp_size = N * m.capture_p * (p_q * f + level.p1 * (1 - f));
+      const double drn_dn = N * m.capture_n * (1 - f), drn_df = -N * m.capture_n * (n_q + level.n1);
+      const double drp_dp = N * m.capture_p * f, drp_df = N * m.capture_p * (p_q + level.p1);
 
       // Electron row: -(dn/dt + R) + ... -> a capture r_n enters as -r_n;
       // hole row: +(dp/dt + R) -> +r_p (CarrierModule's signs).
@@ -159,6 +181,27 @@ namespace FerroStack
           t.dvalue_du[u][u] += df;
           return;
         }
+      if (time.mode != TimeCoefficients::Mode::bdf)
+        {
+          // Steady state, r_n = r_p, written as the logit of its solution,
+          //   u = ln(c_n n + c_p p1) - ln(c_n n1 + c_p p)
+          // (f_inf / (1 - f_inf)): the same root as the balance, but a row
+          // whose derivatives in phi, phi_n, phi_p lie between -1 and 1
+          // (log-sum-exp), so that Newton moves u with the potential. The
+          // balance r_n - r_p is a difference of densities that vanish in
+          // a depleted layer (n, p, n1, p1 down to 1e-11 of the density
+          // unit in MoS2): there its Newton updates of u ran away by
+          // thousands and the initial solve of a FeFET under a depleting
+          // polarization failed.
+          const double A = m.capture_n * n_q + m.capture_p * level.p1, B = m.capture_n * level.n1 + m.capture_p * p_q;
+          t.value[u] += s.value[u] - std::log(A) + std::log(B);
+          t.value_size[u] += 1 + std::abs(s.value[u]);
+          t.dvalue_du[u][u] += 1;
+          t.dvalue_du[u][phi] += -m.capture_n * n_q / A - m.capture_p * p_q / B;
+          t.dvalue_du[u][n] += m.capture_n * n_q / A;
+          t.dvalue_du[u][p] += m.capture_p * p_q / B;
+          return;
+        }
       const double scale = 1 / N;
       t.value[u] -= scale * (rn - rp);
       t.value_size[u] += scale * (rn_size + rp_size);
@@ -166,10 +209,8 @@ namespace FerroStack
       t.dvalue_du[u][n] += scale * drn_dn * n_q;
       t.dvalue_du[u][p] += scale * drp_dp * p_q;
       t.dvalue_du[u][u] -= scale * (drn_df - drp_df) * df;
-      if (time.mode != TimeCoefficients::Mode::bdf)
-        return;
-      const auto df_dt = time.rate(f, time_scale, [&](const unsigned k) {
-        return occupancy(s.old_value[k][u]).first;
+      const auto df_dt = time.rate(f, time_scale, [&](const unsigned state) {
+        return occupancy(s.old_value[state][u]).first;
       });
       t.value[u] += df_dt.value;
       t.value_size[u] += df_dt.size;
@@ -180,8 +221,12 @@ namespace FerroStack
     double
     trapped(const PointState<dim> &s) const
     {
-      const LayerData &m = layers[s.layer];
-      return m.active ? m.density * occupancy(s.value[u]).first : 0.;
+      const LayerData &m      = layers[s.layer];
+      double           filled = 0;
+      if (m.active)
+        for (unsigned k = 0; k < n_levels; ++k)
+          filled += m.levels[k].density * occupancy(s.value[u + k]).first;
+      return filled;
     }
   };
 } // namespace FerroStack

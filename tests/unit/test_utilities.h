@@ -5,6 +5,7 @@
 
 #include <solvers/simulator.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -18,6 +19,21 @@ namespace FerroStack
 {
   namespace Testing
   {
+    /// Si of the library (inputs/materials/default.prm) in SI units,
+    /// restated here so that the tests' analytic formulas use the simulated
+    /// material: effective densities of states [m^-3], gap and affinity [eV],
+    /// mobilities [m^2/(V s)], relative permittivity.
+    struct Silicon
+    {
+      double Nc = 2.86e25, Nv = 3.1e25, gap = 1.12, chi = 4.05, mu_n = 0.14, mu_p = 0.045, eps = 11.7;
+      /// Intrinsic density [m^-3] at thermal voltage V_T [V].
+      double
+      ni_at_thermal_voltage(const double V_T) const
+      {
+        return std::sqrt(Nc * Nv) * std::exp(-gap / (2 * V_T));
+      }
+    };
+
     /// A scratch directory of this test run, different per rank and process.
     inline std::string
     scratch_directory()

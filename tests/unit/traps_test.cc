@@ -38,16 +38,6 @@ namespace
     return d.str();
   }
 
-  /// Silicon of the library at 300 K: n_i and the neutral densities.
-  struct Silicon
-  {
-    double Nc = 2.86e19, Nv = 3.1e19, gap = 1.12; // cm^-3, eV
-    double
-    ni(const double V_T) const
-    {
-      return std::sqrt(Nc * Nv) * std::exp(-gap / (2 * V_T));
-    }
-  };
 } // namespace
 
 // A step in the Fermi level: traps prepared at occupancy f0 = 0.1 relax
@@ -66,8 +56,7 @@ namespace
 TEST(Traps, OccupancyRelaxesWithItsTimeConstant)
 {
   const double  V_T = Constants::k_B * 300 / Constants::q;
-  const Silicon si;
-  const double  ni = si.ni(V_T), N_t = 1e13, E_t = 0.2, L = 100e-7; // cm
+  const double  ni = Testing::Silicon().ni_at_thermal_voltage(V_T) * 1e-6, N_t = 1e13, E_t = 0.2, L = 100e-7; // cm
   struct Case
   {
     std::string doping, kind;
@@ -121,4 +110,162 @@ TEST(Traps, JacobianMatchesFiniteDifferences)
   Simulator<1>     simulator(prm, MPI_COMM_WORLD, log);
   simulator.setup();
   EXPECT_LT(simulator.jacobian_check(), 1e-6);
+  // The initial solve's rows: the steady state written as the logit of its
+  // solution (TrapModule::lumped_terms).
+  EXPECT_LT(simulator.jacobian_check(true), 1e-6);
+  // A Gaussian density of states sampled by three levels: one occupancy
+  // component per level, each coupled to phi, phi_n and phi_p.
+  std::string dos = deck;
+  dos.replace(dos.find("    set Trap kind"), 0,
+              "    set Trap distribution = gaussian\n    set Trap width = 0.1\n    set Trap levels = 3\n");
+  const Parameters dos_prm(Testing::write_deck("traps_jacobian_dos", "set Dimension = 1\n" + dos));
+  Simulator<1>     dos_simulator(dos_prm, MPI_COMM_WORLD, log);
+  dos_simulator.setup();
+  EXPECT_LT(dos_simulator.jacobian_check(), 1e-6);
+  EXPECT_LT(dos_simulator.jacobian_check(true), 1e-6);
+}
+
+// The initial solve of a FeFET whose polarization depletes the channel
+// (inputs/fefet/mos2_cips_2d.prm, narrowed: Pt gate, 30 nm CIPS pointing
+// down, 5 nm n-MoS2 with midgap acceptor traps). There n, p, n1 and p1 are
+// all 1e-11 of the density unit or less, and the steady-state balance
+// r_n = r_p as the trap row sent Newton's logit updates into the
+// thousands: the run stopped at t = 0 ("the initial equilibrium solve did
+// not converge"). Now it starts, and at zero bias it is in equilibrium:
+// the drain carries no current at t = 0 (measured 3e-33 A/m) and the traps
+// hold between none and all of their electrons.
+TEST(Traps, FeFETUnderDepletingPolarizationStarts)
+{
+  const std::string deck = R"(set Dimension = 2
+subsection Stack
+  set Layers = cips: CIPS: 30 : 10, ch: MoS2: 5 : 5
+  set Width  = 60
+  set Lateral cells = 6
+  set Doping = ch: donors 1e18
+  set Interface cell size = 0.5
+end
+subsection Contacts
+  set List = gate: bottom: metal(Pt), source: top[0,10]: ohmic, drain: top[50,60]: ohmic
+end
+subsection Physics
+  set Polarization = dynamic
+  set Carriers     = true
+end
+subsection Initial polarization
+  set Value = -1
+end
+subsection Materials
+  subsection MoS2
+    set Trap density = 2e18
+    set Trap capture electrons = 1e-21
+    set Trap capture holes = 1e-21
+  end
+end
+subsection Time
+  set End time = 1e-9
+  set Initial step = 1e-10
+end
+subsection Output
+  set Fields =
+end
+)";
+  auto t = Testing::run_deck<2>("traps_fefet_start", deck);
+  ASSERT_FALSE(t["Nt_ch"].empty());
+  // Full: 2e18 cm^-3 x 5 nm x 60 nm = 6e6 per cm of depth.
+  EXPECT_GT(t["Nt_ch"].front(), 0.);
+  EXPECT_LE(t["Nt_ch"].front(), 6e6 * (1 + 1e-12));
+  EXPECT_LT(std::abs(t["I_drain"].front()), 1e-12); // A/m; the current unit is 0.59 A/m
+}
+
+// The levels that sample a trap density of states (trap_distribution.h):
+// weights sum to one, the uniform band's levels are its K midpoints, and the
+// Gaussian's Gauss-Hermite levels reproduce its moments: variance sigma^2
+// (K >= 2) and fourth moment 3 sigma^4 (K >= 3; exact up to degree 2K - 1).
+TEST(Traps, DistributionLevelsHaveTheirMoments)
+{
+  const double sigma = 0.1, E0 = 0.2;
+  for (unsigned K = 1; K <= max_trap_levels; ++K)
+    {
+      for (const std::string d : {"single", "uniform", "gaussian"})
+        {
+          double sum = 0;
+          for (const TrapLevel &l : trap_levels(d, E0, sigma, K))
+            sum += l.weight;
+          EXPECT_NEAR(sum, 1., 1e-15) << d << " K = " << K;
+        }
+      const auto u = trap_levels("uniform", E0, 0.4, K);
+      for (unsigned k = 0; k < K; ++k)
+        EXPECT_NEAR(u[k].energy, E0 - 0.2 + (k + 0.5) * 0.4 / K, 1e-15);
+      double m1 = 0, m2 = 0, m4 = 0;
+      for (const TrapLevel &l : trap_levels("gaussian", E0, sigma, K))
+        {
+          const double x = l.energy - E0;
+          m1 += l.weight * x, m2 += l.weight * x * x, m4 += l.weight * x * x * x * x;
+        }
+      EXPECT_NEAR(m1, 0., 1e-15) << "K = " << K;
+      if (K >= 2)
+        {
+          EXPECT_NEAR(m2, sigma * sigma, 1e-15) << "K = " << K;
+        }
+      if (K >= 3)
+        {
+          EXPECT_NEAR(m4, 3 * std::pow(sigma, 4), 1e-15) << "K = " << K;
+        }
+    }
+  EXPECT_THROW(trap_levels("uniform", 0, 0.1, max_trap_levels + 1), std::invalid_argument);
+}
+
+// A trap density of states in equilibrium fills to the Fermi level: each
+// level k of n-Si's traps (1e17 donors, E_F = V_T ln(n / n_i) = 0.42 eV above
+// midgap) holds f_k = 1 / (1 + exp((E_k - E_F) / kT)) (the steady SRH
+// occupancy with n p = n_i^2), whatever the capture coefficients. A uniform
+// band of 0.4 eV centred 0.05 eV below E_F (four midpoint levels, written
+// out here) and a Gaussian of 0.1 eV about E_F (two levels at +-sigma) are
+// checked against these sums to 1e-6 (1e11 cm^-3 of traps hold 6e-7 of the
+// 1e17 electrons, which moves f by a few 1e-8; measured 3.4e-7 with 1e12).
+// And the four levels sample the continuous band: its filled fraction
+// (kT/W) ln((1 + e^((E_F - E1)/kT)) / (1 + e^((E_F - E2)/kT))) differs from
+// the four levels' by 1.3e-4 (the midpoint rule's error; allowed 1e-3).
+TEST(Traps, DensityOfStatesFillsToTheFermiLevel)
+{
+  const double V_T = Constants::k_B * 300 / Constants::q;
+  const double ni  = Testing::Silicon().ni_at_thermal_voltage(V_T) * 1e-6; // cm^-3
+  const double N = 1e17, n = 0.5 * N + std::sqrt(0.25 * N * N + ni * ni), E_F = V_T * std::log(n / ni);
+  const double N_t = 1e11, L = 100e-7; // cm^-3, cm
+  const auto   filled = [&](const std::vector<std::pair<double, double>> &levels) {
+    double f = 0;
+    for (const auto &[E, w] : levels)
+      f += w / (1 + std::exp((E - E_F) / V_T));
+    return f;
+  };
+  struct Case
+  {
+    std::string                             keys;
+    std::vector<std::pair<double, double>> levels; // energy from midgap, weight
+  };
+  const double E_u  = E_F - 0.05;
+  const auto   text = [](const double x) {
+    std::ostringstream out;
+    out << std::setprecision(17) << x;
+    return out.str();
+  };
+  const std::vector<Case> cases = {
+    {"    set Trap distribution = uniform\n    set Trap width = 0.4\n    set Trap level = " + text(E_u) + "\n",
+     {{E_u - 0.15, 0.25}, {E_u - 0.05, 0.25}, {E_u + 0.05, 0.25}, {E_u + 0.15, 0.25}}},
+    {"    set Trap distribution = gaussian\n    set Trap width = 0.1\n    set Trap levels = 2\n    set Trap level = " +
+       text(E_F) + "\n",
+     {{E_F - 0.1, 0.5}, {E_F + 0.1, 0.5}}}};
+  for (const Case &c : cases)
+    {
+      std::string       deck = trap_deck("donors 1e17", N_t, 0, 1e-8, 1e-8, 0.5, 1e-12, 1e-12);
+      const std::string held = "    set Trap initial occupancy = 0.5\n", level = "    set Trap level = 0\n";
+      deck.replace(deck.find(held), held.size(), "");
+      deck.replace(deck.find(level), level.size(), c.keys);
+      const auto t = Testing::run_deck<1>("traps_dos", deck);
+      EXPECT_NEAR(t["Nt_si"].front() / (N_t * L), filled(c.levels), 1e-6) << c.keys;
+    }
+  // The four levels against the continuous band.
+  const double E1 = E_u - 0.2, E2 = E_u + 0.2;
+  const double band = V_T / 0.4 * std::log((1 + std::exp((E_F - E1) / V_T)) / (1 + std::exp((E_F - E2) / V_T)));
+  EXPECT_NEAR(filled(cases[0].levels) / band, 1., 1e-3);
 }

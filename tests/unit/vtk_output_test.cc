@@ -170,7 +170,9 @@ end
               double x[3];
               reader->GetOutput()->GetPoint(i, x);
               if (x[1] > 5 + 1e-6)
-                EXPECT_GT(v, 0.) << field << " frame " << k << " point " << i;
+                {
+                  EXPECT_GT(v, 0.) << field << " frame " << k << " point " << i;
+                }
             }
         }
       ASSERT_NE(points->GetArray("current density [A/cm^2]"), nullptr);
