@@ -301,9 +301,17 @@ namespace FerroStack
         const auto reach = [&]() { return std::min(1.1 * dt, (1 + 1e-9) * prm.max_step); };
         if (stop - t > reach() && stop - t < 2 * dt)
           dt = 0.5 * (stop - t);
-        const bool snaps = stop - t <= reach();
+        // (A step that rounds onto the stop reaches it too: otherwise the
+        // next one would start on the stop and have zero length.)
+        const bool snaps = stop - t <= reach() || t + dt >= stop;
         const double t_new = snaps ? stop : t + dt;
         dt                 = t_new - t;
+        // A step below the resolution of t would have zero length (and a
+        // BDF formula divided by zero): give up with the reason instead.
+        if (!(dt > 0))
+          throw SolverError("the time step fell below the resolution of t at t = " + format_number(t, 12) +
+                            " s: the error estimate does not fall with the step (last estimate " +
+                            "above Time/Tolerance at steps of 1e-15 s); the files hold the last good state");
 
         // BDF coefficients for dP/dt = (a0 P^(n+1) + a1 P^n + a2 P^(n-1)) / dt.
         TimeDiscretization bdf;
@@ -398,9 +406,26 @@ namespace FerroStack
                 error = 0.5 * error_norm(predicted);
               }
           }
+        // A state with a non-finite error estimate is not a solution: cut
+        // the step as for a Newton failure.
+        if (!std::isfinite(error))
+          {
+            ++failed;
+            solution                  = states[0];
+            locally_relevant_solution = solution;
+            dt *= 0.25;
+            log.print("  non-finite error estimate at t = " + format_number(t_new) + " s; step cut to " +
+                      format_number(dt) + " s\n");
+            continue;
+          }
         const double factor =
           error > 0 ? std::min(2., std::max(0.2, 0.9 * std::pow(tol / error, 1. / 3.))) : 2.;
-        if (error > tol && dt > 1e-6 * prm.initial_step)
+        // A step at the resolution of t itself (1e-13 of it) is accepted
+        // whatever its error estimate: a shorter one would not advance t
+        // (a MoS2 FeFET with traps, programmed after a 100 s rest, had its
+        // steps rejected down to 1e-15 s at t = 100 s, where t + dt == t,
+        // and never returned).
+        if (error > tol && dt > 1e-6 * prm.initial_step && dt > 1e-13 * std::abs(t_new))
           {
             ++rejected;
             solution                  = states[0];

@@ -6,6 +6,10 @@
 #   build/ferrostack inputs/fefet/mos2_cips_retention_2d.prm
 #   inputs/fesfet/analyze_transfer.py out/mos2_cips_2d --dat hbn0.dat   (hbn1.dat, hbn2.dat likewise)
 #   inputs/fefet/retention_states.py out/mos2_cips_retention_2d > retention.dat
+#   build/ferrostack inputs/fefet/mos2_cips_retention_2d.prm --output out/retention_traps \
+#     --set "Materials/MoS2/Trap density=2e18" --set "Materials/MoS2/Trap capture electrons=1e-21" \
+#     --set "Materials/MoS2/Trap capture holes=1e-21"
+#   inputs/fefet/retention_states.py out/retention_traps > retention_traps.dat
 #   gnuplot inputs/fefet/plot_fefet.gp        (apt-get install gnuplot-nox)
 if (!exists("png")) png = 'mos2_cips_fefet.png'
 set terminal pngcairo size 1200,450 font ',11'
@@ -32,5 +36,7 @@ set yrange [1e-4:1e3]
 set key center right
 set title 'retention (mos2\_cips\_retention\_2d)'
 plot 'retention.dat' index 1 using 1:2 with lines lw 2 lc rgb '#1f77b4' title 'programmed (+5 V, 10 ms)', \
-     'retention.dat' index 0 using 1:2 with lines lw 2 lc rgb '#d62728' title 'erased (-5 V, 10 ms)'
+     'retention.dat' index 0 using 1:2 with lines lw 2 lc rgb '#d62728' title 'erased (-5 V, 10 ms)', \
+     'retention_traps.dat' index 1 using 1:2 with lines lw 2 dt 2 lc rgb '#1f77b4' title 'programmed, slow traps in MoS2', \
+     'retention_traps.dat' index 0 using 1:2 with lines lw 2 dt 2 lc rgb '#d62728' title 'erased, slow traps in MoS2'
 unset multiplot

@@ -6,17 +6,15 @@ current at the end of each rest against its value 0.1 s after the pulse.
 
   inputs/fefet/retention_states.py out/mos2_cips_retention_2d > retention.dat
 
-Uses only the standard library.
+Uses only the standard library (and the column reader of
+inputs/fesfet/analyze_transfer.py).
 """
 import csv
+import os
 import sys
 
-
-def column(row, prefix):
-    for k, v in row.items():
-        if k.startswith(prefix):
-            return float(v)
-    raise KeyError(prefix)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fesfet"))
+from analyze_transfer import column  # noqa: E402
 
 
 def main():
