@@ -955,6 +955,9 @@ namespace FerroStack
       if (!(length > 0) || !std::isfinite(length))
         throw DeckError(where("Disorder length") + "has " + short_number(length) + ", but " + physics + " needs " +
                         length_expected);
+      if (const auto depth = m.get("Disorder depth"); depth && (!(*depth >= 0) || !std::isfinite(*depth)))
+        throw DeckError(where("Disorder depth") + "has " + short_number(*depth) + ", but " + physics +
+                        " needs a depth >= 0 nm from the layer's faces (0: the whole layer)");
       if (const auto seed = m.get("Disorder seed");
           seed && (!(*seed >= 0) || *seed != std::floor(*seed) || *seed > 9007199254740992.))
         throw DeckError(where("Disorder seed") + "has " + short_number(*seed) + ", but " + physics +

@@ -618,6 +618,11 @@ namespace FerroStack
                       " nm needs a lattice of more than 2e7 nodes over layer '" + stack->layer(l).name +
                       "' (spacing length / 4): give a longer length");
     const double spread = *m.get("Disorder spread");
+    // Nucleation sites at interfaces: the disorder within `Disorder depth`
+    // of the layer's bottom and top faces only.
+    f.interface_depth = m.get("Disorder depth").value_or(0.);
+    f.bottom          = lower[dim - 1];
+    f.top             = upper[dim - 1];
     f.disorder = std::make_shared<const QuenchedDisorder<dim>>(
       kind, length, std::uint64_t(m.get("Disorder seed").value_or(1.)), box, comm);
     if (kind == QuenchedDisorder<dim>::Kind::random_field)
@@ -1407,6 +1412,9 @@ namespace FerroStack
           out << "Disorder of layer " << stack->layer(l).name << ": " << m.disorder << ", spread "
               << *m.get("Disorder spread") << (m.disorder == "random-field" ? " MV/cm" : " (relative to alpha)")
               << ", length " << *m.get("Disorder length") << " nm, seed " << m.get("Disorder seed").value_or(1.)
+              << (m.get("Disorder depth").value_or(0.) > 0 ?
+                    ", within " + format_number(*m.get("Disorder depth")) + " nm of the layer's faces only" :
+                    "")
               << "\n";
         }
     out << "Contacts:\n";

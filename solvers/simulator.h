@@ -363,7 +363,7 @@ namespace FerroStack
     disorder_at(const dealii::Point<dim> &p, const unsigned layer) const
     {
       const auto &layers = ferroelectric_module.layers;
-      return layer < layers.size() && layers[layer].disorder ? layers[layer].disorder->value(p) : 0.;
+      return layer < layers.size() ? layers[layer].disorder_at(p) : 0.;
     }
 
     /// The PointState of a point with these component values and gradients

@@ -48,6 +48,23 @@ namespace FerroStack
       double alpha_spread = 0; ///< relative spread of alpha per unit g
       double field_spread = 0; ///< built-in field per unit g (scaled)
       unsigned polar_component = dim - 1; ///< the P component of the built-in field
+      /// Nucleation sites at interfaces (`Disorder depth`): the disorder
+      /// acts within this distance [nm] of the layer's faces at heights
+      /// bottom and top [nm] only; 0: everywhere.
+      double interface_depth = 0, bottom = 0, top = 0;
+
+      /// The disorder number g at @p x [nm], zero beyond the interface
+      /// depth (and in an ideal film).
+      double
+      disorder_at(const dealii::Point<dim> &x) const
+      {
+        if (!disorder)
+          return 0.;
+        const double height = x[dim - 1];
+        if (interface_depth > 0 && std::min(height - bottom, top - height) > interface_depth)
+          return 0.;
+        return disorder->value(x);
+      }
     };
 
     std::vector<LayerData> layers;
@@ -189,7 +206,7 @@ namespace FerroStack
       built_in = 0;
       if (!layer.disorder)
         return layer.landau;
-      const double g = layer.disorder->value(x);
+      const double g = layer.disorder_at(x);
       if (layer.field_spread != 0)
         {
           built_in = layer.field_spread * g;

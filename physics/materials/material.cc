@@ -171,6 +171,11 @@ namespace FerroStack
        "nm",
        "With 'Disorder': the correlation length l of the random field, covariance exp(-r^2 / (2 l^2)) "
        "(random-alpha, random-field), or the mean grain size, grain volume l^dim (grains); > 0."},
+      {"Disorder depth",
+       "nm",
+       "With 'Disorder': nucleation sites at interfaces. The disorder acts only within this distance of the "
+       "layer's bottom and top faces (the interfacial defects where reversed domains nucleate); the rest of "
+       "the film is ideal. 0 or unset: the whole layer; >= 0."},
       {"Disorder seed",
        "1",
        "With 'Disorder': the seed (an integer >= 0) of the disorder's random numbers; the disorder depends "
