@@ -984,6 +984,19 @@ namespace FerroStack
         }
     }
 
+    /// The first layer of each material of the stack, in stack order: the
+    /// material checks run once per material and report at that layer.
+    std::vector<const Layer *>
+    first_layer_of_each_material(const Parameters &prm)
+    {
+      std::set<std::string>      seen;
+      std::vector<const Layer *> first;
+      for (const Layer &l : prm.layers)
+        if (seen.insert(l.material).second)
+          first.push_back(&l);
+      return first;
+    }
+
     /**
      * Fermi-level pinning of a semiconductor's metal contacts: a `Pinning
      * factor` S in [0, 1], and below 1 a `Pinned barrier` phi_0 between 0
@@ -992,12 +1005,12 @@ namespace FerroStack
     void
     check_pinning(const DeckScanner &deck, const Parameters &prm)
     {
-      std::set<std::string> checked;
-      for (const Layer &l : prm.layers)
+      for (const Layer *layer : first_layer_of_each_material(prm))
         {
+          const Layer    &l = *layer;
           const Material &m = prm.materials.get(l.material);
           const auto      S = m.get("Pinning factor");
-          if (!m.is_semiconducting() || !S || !checked.insert(l.material).second)
+          if (!m.is_semiconducting() || !S)
             continue;
           const auto where = material_key_where(deck, prm, l);
           if (!(*S >= 0 && *S <= 1))
@@ -1027,12 +1040,12 @@ namespace FerroStack
     void
     check_traps(const DeckScanner &deck, const Parameters &prm)
     {
-      std::set<std::string> checked;
-      for (const Layer &l : prm.layers)
+      for (const Layer *layer : first_layer_of_each_material(prm))
         {
+          const Layer    &l = *layer;
           const Material &m = prm.materials.get(l.material);
           const auto      N = m.get("Trap density");
-          if (!N || !checked.insert(l.material).second)
+          if (!N)
             continue;
           const auto where = material_key_where(deck, prm, l);
           if (!(*N >= 0) || !std::isfinite(*N))
@@ -1093,11 +1106,11 @@ namespace FerroStack
     {
       if (prm.polarization != Parameters::PolarizationModel::dynamic)
         return;
-      std::set<std::string> checked;
-      for (const Layer &l : prm.layers)
+      for (const Layer *layer : first_layer_of_each_material(prm))
         {
+          const Layer    &l = *layer;
           const Material &m = prm.materials.get(l.material);
-          if (!m.is_ferroelectric() || !checked.insert(l.material).second)
+          if (!m.is_ferroelectric())
             continue;
           const auto where = material_key_where(deck, prm, l);
           const std::string tdgl  = "TDGL (Physics/Polarization = dynamic)";

@@ -69,26 +69,22 @@ namespace FerroStack
           modules.push_back(module.get());
       }
     // Charge traps (TrapModule) in the semiconductor layers whose material
-    // has a Trap density.
+    // has a Trap density. Every layer's traps are sampled by the same
+    // number of levels (the components of "traps"): the most any trap
+    // material asks for.
     if (carriers())
       for (const Layer &layer : prm.layers)
         {
           const Material &m = prm.materials.get(layer.material);
-          trap_layers |= m.is_semiconducting() && m.get("Trap density").value_or(0.) > 0;
-        }
-    if (traps())
-      {
-        // Every layer's traps are sampled by the same number of levels
-        // (the components of "traps"): the most any trap material asks for.
-        for (const Layer &layer : prm.layers)
-          {
-            const Material &m = prm.materials.get(layer.material);
-            if (m.is_semiconducting() && m.get("Trap density").value_or(0.) > 0)
+          if (m.is_semiconducting() && m.get("Trap density").value_or(0.) > 0)
+            {
+              trap_layers          = true;
               trap_module.n_levels =
                 std::max(trap_module.n_levels, trap_level_count(m.trap_distribution, m.get("Trap levels")));
-          }
-        modules.push_back(&trap_module);
-      }
+            }
+        }
+    if (traps())
+      modules.push_back(&trap_module);
     // The Landau coupling of ions and P (active only on the layers whose
     // material asks for it: Ion polarization coupling = landau).
     if (ions() && dynamic_polarization())
@@ -1150,7 +1146,7 @@ namespace FerroStack
   Simulator<dim>::trapped_number(const unsigned layer) const
   {
     return layer_number(layer, [&](const Vector<double> &u) {
-      return trap_module.trapped(point_state(layer, u, {})) * scale.density;
+      return trap_module.trapped(layer, u) * scale.density;
     });
   }
 

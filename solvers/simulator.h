@@ -174,14 +174,7 @@ namespace FerroStack
     {
       if (!(layer < layer_has_traps.size() && layer_has_traps[layer]))
         return 0.;
-      const auto &levels = trap_module.layers[layer].levels;
-      double      total = 0, filled = 0;
-      for (unsigned k = 0; k < levels.size(); ++k)
-        {
-          total += levels[k].density;
-          filled += levels[k].density * TrapModule<dim>::occupancy(values[trap_module.u + k]).first;
-        }
-      return filled / total;
+      return trap_module.trapped(layer, values) / trap_module.total_density(layer);
     }
 
     /// The integral over layer @p layer of a density [m^-3] given from the

@@ -310,8 +310,7 @@ namespace FerroStack
         // BDF formula divided by zero): give up with the reason instead.
         if (!(dt > 0))
           throw SolverError("the time step fell below the resolution of t at t = " + format_number(t, 12) +
-                            " s: the error estimate does not fall with the step (last estimate " +
-                            "above Time/Tolerance at steps of 1e-15 s); the files hold the last good state");
+                            " s; the files hold the last good state");
 
         // BDF coefficients for dP/dt = (a0 P^(n+1) + a1 P^n + a2 P^(n-1)) / dt.
         TimeDiscretization bdf;
@@ -350,7 +349,9 @@ namespace FerroStack
             solution.add(-w, states[1]);
           }
         // The device's currents of a solved state: displacement from the BDF
-        // formula of its charges, plus conduction (as written below).
+        // formula of its charges (so that they are the derivative of the Q
+        // that is written), plus conduction; the series resistors' circuit
+        // equation and terminals.csv both use them.
         const auto device_currents = [&](const TerminalResiduals &r) {
           std::vector<double> I(r.charges.size());
           for (unsigned k = 0; k < I.size(); ++k)
@@ -367,18 +368,23 @@ namespace FerroStack
         attempted.linear_iterations += stats.linear_iterations;
         attempted.assembly_seconds += stats.assembly_seconds;
         attempted.solve_seconds += stats.solve_seconds;
+        // A failed step (Newton, or a state whose error estimate is not
+        // finite) restarts from the last state with a quarter of the step;
+        // 20 in a row, or a step below 1e-14 of the run, end the run.
+        const auto cut_step = [&](const std::string &what) {
+          ++failed;
+          if (++consecutive_failures > 20 || dt < 1e-14 * std::max(prm.end_time, 1e-30))
+            throw SolverError(what + " at t = " + format_number(t) + " s even with a step of " + format_number(dt) +
+                              " s (residual per field: " + newton_report(residual_norms()) +
+                              "); the files hold the last good state");
+          solution                  = states[0];
+          locally_relevant_solution = solution;
+          dt *= 0.25;
+          log.print("  " + what + " at t = " + format_number(t_new) + " s; step cut to " + format_number(dt) + " s\n");
+        };
         if (!success)
           {
-            ++failed;
-            if (++consecutive_failures > 20 || dt < 1e-14 * std::max(prm.end_time, 1e-30))
-              throw SolverError("Newton failed at t = " + format_number(t) + " s even with a step of " +
-                                format_number(dt) + " s (residual per field: " + newton_report(residual_norms()) +
-                                "); the files hold the last good state");
-            solution                  = states[0];
-            locally_relevant_solution = solution;
-            dt *= 0.25;
-            log.print("  Newton failed at t = " + format_number(t_new) + " s; step cut to " + format_number(dt) +
-                      " s\n");
+            cut_step("Newton failed");
             continue;
           }
         consecutive_failures = 0;
@@ -406,16 +412,10 @@ namespace FerroStack
                 error = 0.5 * error_norm(predicted);
               }
           }
-        // A state with a non-finite error estimate is not a solution: cut
-        // the step as for a Newton failure.
+        // A state with a non-finite error estimate is not a solution.
         if (!std::isfinite(error))
           {
-            ++failed;
-            solution                  = states[0];
-            locally_relevant_solution = solution;
-            dt *= 0.25;
-            log.print("  non-finite error estimate at t = " + format_number(t_new) + " s; step cut to " +
-                      format_number(dt) + " s\n");
+            cut_step("non-finite error estimate");
             continue;
           }
         const double factor =
@@ -434,20 +434,15 @@ namespace FerroStack
             continue;
           }
 
-        // Accept: terminal charges from the residual, displacement currents
-        // from the same BDF formula, so that they are the derivative of the Q
-        // that is written, plus the conduction currents of the same residual.
+        // Accept: terminal charges and currents from the residual
+        // (device_currents).
         Timer terminal_timer;
         terminal = terminal_residuals();
         charges  = terminal.charges;
         // (An assembly: its time counts as one, in both totals.)
         totals.assembly_seconds += terminal_timer.wall_time();
         attempted.assembly_seconds += terminal_timer.wall_time();
-        for (unsigned k = 0; k < charges.size(); ++k)
-          currents[k] = (bdf.a0 * charges[k] + a1 * charge_history[0][k] +
-                         (second_order ? a2 * charge_history[1][k] : 0.)) /
-                          dt +
-                        terminal.conduction[k];
+        currents = device_currents(terminal);
         terminals.write_row(terminal_row(t_new, charges, currents));
         ++accepted;
         totals.newton_iterations += stats.newton_iterations;

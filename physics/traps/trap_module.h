@@ -221,12 +221,31 @@ namespace FerroStack
     double
     trapped(const PointState<dim> &s) const
     {
-      const LayerData &m      = layers[s.layer];
+      return trapped(s.layer, s.value);
+    }
+
+    /// The same from the solution values @p values (any container indexed
+    /// by component) at a point of layer @p layer: sum_k N_t w_k f_k.
+    template <typename Values>
+    double
+    trapped(const unsigned layer, const Values &values) const
+    {
+      const LayerData &m      = layers[layer];
       double           filled = 0;
       if (m.active)
         for (unsigned k = 0; k < n_levels; ++k)
-          filled += m.levels[k].density * occupancy(s.value[u + k]).first;
+          filled += m.levels[k].density * occupancy(values[u + k]).first;
       return filled;
+    }
+
+    /// N_t of layer @p layer, all levels (scaled).
+    double
+    total_density(const unsigned layer) const
+    {
+      double N = 0;
+      for (const Level &level : layers[layer].levels)
+        N += level.density;
+      return N;
     }
   };
 } // namespace FerroStack
