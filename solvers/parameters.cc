@@ -1032,7 +1032,9 @@ namespace FerroStack
     }
 
     /**
-     * Charge traps (TrapModule): a `Trap density` >= 0; a positive one needs
+     * Charge traps (TrapModule): a `Trap density` and an `Interface trap
+     * density` >= 0 (interface traps on a face that borders another layer);
+     * positive ones need
      * a semiconductor with carriers (the traps exchange electrons and holes
      * with them), capture coefficients > 0, a level within the gap and an
      * initial occupancy, if given, strictly between 0 and 1.
@@ -1044,25 +1046,39 @@ namespace FerroStack
         {
           const Layer    &l = *layer;
           const Material &m = prm.materials.get(l.material);
-          const auto      N = m.get("Trap density");
-          if (!N)
-            continue;
           const auto where = material_key_where(deck, prm, l);
-          if (!(*N >= 0) || !std::isfinite(*N))
-            throw DeckError(where("Trap density") + "has " + short_number(*N) + ", but a trap density is >= 0 cm^-3");
-          if (*N == 0)
+          for (const auto &[key, unit] : {std::pair<const char *, const char *>{"Trap density", "cm^-3"},
+                                          {"Interface trap density", "cm^-2"}})
+            if (const auto N = m.get(key); N && (!(*N >= 0) || !std::isfinite(*N)))
+              throw DeckError(where(key) + "has " + short_number(*N) + ", but a trap density is >= 0 " + unit);
+          if (!has_traps(m))
             continue;
+          // The key that gave the material its traps, for the messages.
+          const char *trap_key = m.get("Trap density").value_or(0.) > 0 ? "Trap density" : "Interface trap density";
           if (!m.is_semiconducting())
-            throw DeckError(where("Trap density") + "has traps, but traps exchange electrons and holes and need a "
+            throw DeckError(where(trap_key) + "has traps, but traps exchange electrons and holes and need a "
                             "semiconductor (this material is a " + kind_name(m.kind) + ")");
           if (!prm.carriers)
-            throw DeckError(where("Trap density") + "has traps, which exchange electrons and holes with the "
+            throw DeckError(where(trap_key) + "has traps, which exchange electrons and holes with the "
                             "carriers: they need Physics/Carriers = true");
+          if (m.get("Interface trap density").value_or(0.) > 0)
+            for (unsigned i = 0; i < prm.layers.size(); ++i)
+              if (prm.layers[i].material == l.material)
+                {
+                  // Layers are listed from the bottom up.
+                  const bool below = i > 0, above = i + 1 < prm.layers.size();
+                  const std::string &faces = m.interface_trap_faces;
+                  if ((faces == "bottom" && !below) || (faces == "top" && !above) || (faces == "all" && !below && !above))
+                    throw DeckError(where("Interface trap density") + "puts interface traps on the " +
+                                    (faces == "all" ? std::string("faces") : faces + " face") + " of layer '" +
+                                    prm.layers[i].name + "', but " + (faces == "all" ? "no face" : "that face") +
+                                    " borders another layer (Interface trap faces = " + faces + ")");
+                }
           for (const char *key : {"Trap capture electrons", "Trap capture holes"})
             {
               const auto c = m.get(key);
               if (!c)
-                throw DeckError(where("Trap density") + "has traps, which need '" + key +
+                throw DeckError(where(trap_key) + "has traps, which need '" + key +
                                 "', a capture coefficient sigma v_th > 0 cm^3/s: set it in the library or in the "
                                 "deck's 'subsection Materials / subsection " + l.material + "'");
               if (!(*c > 0) || !std::isfinite(*c))
@@ -1081,7 +1097,7 @@ namespace FerroStack
             {
               const auto W = m.get("Trap width");
               if (!W)
-                throw DeckError(where("Trap density") + "has a " + m.trap_distribution +
+                throw DeckError(where(trap_key) + "has a " + m.trap_distribution +
                                 " trap distribution, which needs 'Trap width' [eV] (" +
                                 (m.trap_distribution == "uniform" ? "the band's full width" : "its standard deviation") +
                                 ")");

@@ -69,14 +69,14 @@ namespace FerroStack
           modules.push_back(module.get());
       }
     // Charge traps (TrapModule) in the semiconductor layers whose material
-    // has a Trap density. Every layer's traps are sampled by the same
+    // has a Trap density or an Interface trap density. Every layer's traps are sampled by the same
     // number of levels (the components of "traps"): the most any trap
     // material asks for.
     if (carriers())
       for (const Layer &layer : prm.layers)
         {
           const Material &m = prm.materials.get(layer.material);
-          if (m.is_semiconducting() && m.get("Trap density").value_or(0.) > 0)
+          if (m.is_semiconducting() && has_traps(m))
             {
               trap_layers          = true;
               trap_module.n_levels =
@@ -403,7 +403,7 @@ namespace FerroStack
         layer_has_polarization[l] = dynamic_polarization() && m.is_ferroelectric() && !m.polarization_axes.empty();
         layer_has_carriers[l]     = carriers() && m.is_semiconducting();
         layer_has_ions[l]         = ions() && m.get("Ion density").value_or(0.) > 0;
-        layer_has_traps[l]        = traps() && layer_has_carriers[l] && m.get("Trap density").value_or(0.) > 0;
+        layer_has_traps[l]        = traps() && layer_has_carriers[l] && has_traps(m);
       }
 
     // Whether component c lives on layer l, by the name of its field.
@@ -716,8 +716,10 @@ namespace FerroStack
           trap.carriers         = layer_semiconductor[l];
           trap.capture_n        = m.require("Trap capture electrons", "charge traps") * c_unit;
           trap.capture_p        = m.require("Trap capture holes", "charge traps") * c_unit;
-          // The density of states sampled by the stack's number of levels.
-          const double density = *m.get("Trap density") * 1e6 / scale.density;
+          // The density of states sampled by the stack's number of levels;
+          // interface traps per area in scaled density x Scaling::length.
+          const double density = m.get("Trap density").value_or(0.) * 1e6 / scale.density;
+          const double sheet   = m.get("Interface trap density").value_or(0.) * 1e4 / (scale.density * scale.length);
           const double ln_ni   = 0.5 * (trap.carriers.ln_Cn + trap.carriers.ln_Cp);
           trap.levels.clear();
           for (const TrapLevel &level : trap_levels(m.trap_distribution,
@@ -726,8 +728,11 @@ namespace FerroStack
                                                     trap_module.n_levels))
             {
               const double E = level.energy / scale.potential;
-              trap.levels.push_back({density * level.weight, std::exp(ln_ni + E), std::exp(ln_ni - E)});
+              trap.levels.push_back(
+                {density * level.weight, sheet * level.weight, level.weight, std::exp(ln_ni + E), std::exp(ln_ni - E)});
             }
+          trap.interface_bottom = sheet > 0 && m.interface_trap_faces != "top";
+          trap.interface_top    = sheet > 0 && m.interface_trap_faces != "bottom";
           trap.acceptor         = m.trap_kind != "donor";
           trap.initial_occupancy = m.get("Trap initial occupancy").value_or(-1.);
         }
@@ -1145,9 +1150,33 @@ namespace FerroStack
   double
   Simulator<dim>::trapped_number(const unsigned layer) const
   {
-    return layer_number(layer, [&](const Vector<double> &u) {
+    const double bulk = layer_number(layer, [&](const Vector<double> &u) {
       return trap_module.trapped(layer, u) * scale.density;
     });
+    // The interface traps: the face integral of N_it f over the layer's
+    // trap faces (with the face quadrature of the assembly).
+    hp::FEFaceValues<dim> hp_face_values(fe_collection,
+                                         face_q_collection,
+                                         update_values | update_JxW_values);
+    std::vector<Vector<double>> values;
+    double                      sheet = 0;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->material_id() == layer)
+        for (const unsigned f : cell->face_indices())
+          {
+            const std::optional<FaceInfo> face = face_info(cell, f);
+            if (!face || !trap_module.active_on_face(*face))
+              continue;
+            hp_face_values.reinit(cell, f);
+            const FEFaceValues<dim> &face_values = hp_face_values.get_present_fe_values();
+            values.resize(face_values.n_quadrature_points, Vector<double>(fe_collection.n_components()));
+            face_values.get_function_values(locally_relevant_solution, values);
+            for (const unsigned q : face_values.quadrature_point_indices())
+              sheet += trap_module.trapped_at_interface(layer, values[q]) * face_values.JxW(q);
+          }
+    // [m^-3 nm x nm^(dim-1)] -> cm^-2 (1D), cm^-1 (2D), 1 (3D), as layer_number.
+    sheet = Utilities::MPI::sum(sheet, comm) * scale.density * std::pow(1e-9, int(dim)) * std::pow(1e-2, 3 - int(dim));
+    return bulk + sheet;
   }
 
   template <int dim>

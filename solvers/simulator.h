@@ -174,7 +174,7 @@ namespace FerroStack
     {
       if (!(layer < layer_has_traps.size() && layer_has_traps[layer]))
         return 0.;
-      return trap_module.trapped(layer, values) / trap_module.total_density(layer);
+      return trap_module.mean_occupancy(layer, values);
     }
 
     /// The integral over layer @p layer of a density [m^-3] given from the

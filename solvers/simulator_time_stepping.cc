@@ -6,6 +6,8 @@
 #include <solvers/simulator.h>
 #include <solvers/time_grid.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <iomanip>
 #include <limits>
@@ -239,11 +241,17 @@ namespace FerroStack
         return TrapModule<dim>::occupancy(solution(i) + v(i)).first - TrapModule<dim>::occupancy(solution(i)).first;
       });
     };
+    // The error and the name of the field that sets it (the step log says
+    // which field limits the step).
     const auto error_norm = [&](const PETScWrappers::MPI::Vector &v) {
-      return std::max({rms_of(v, polarization_dofs) / P_scale,
-                       rms_of(v, carrier_dofs) / qf_scale,
-                       ions() ? ion_density_error(v) : 0.,
-                       traps() ? trap_error(v) : 0.});
+      const std::array<std::pair<double, const char *>, 4> parts = {
+        {{rms_of(v, polarization_dofs) / P_scale, "polarization"},
+         {rms_of(v, carrier_dofs) / qf_scale, "carriers"},
+         {ions() ? ion_density_error(v) : 0., "ions"},
+         {traps() ? trap_error(v) : 0., "traps"}}};
+      return *std::max_element(parts.begin(), parts.end(), [](const auto &a, const auto &b) {
+        return a.first < b.first;
+      });
     };
 
     TerminalResiduals   terminal = terminal_residuals();
@@ -390,7 +398,8 @@ namespace FerroStack
         consecutive_failures = 0;
 
         // Local error estimate from the extrapolation of accepted states.
-        double error = 0;
+        double      error          = 0;
+        const char *error_field    = "";
         if (states.size() >= 2)
           {
             predicted = 0;
@@ -401,7 +410,8 @@ namespace FerroStack
                 predicted.add((t_new - t0) * (t_new - t2) / ((t1 - t0) * (t1 - t2)), states[1]);
                 predicted.add((t_new - t0) * (t_new - t1) / ((t2 - t0) * (t2 - t1)), states[2]);
                 predicted.add(-1., solution);
-                error = 2. / 11. * error_norm(predicted);
+                const auto e = error_norm(predicted);
+                error = 2. / 11. * e.first, error_field = e.second;
               }
             else
               {
@@ -409,7 +419,8 @@ namespace FerroStack
                 predicted.add(1 + w, states[0]);
                 predicted.add(-w, states[1]);
                 predicted.add(-1., solution);
-                error = 0.5 * error_norm(predicted);
+                const auto e = error_norm(predicted);
+                error = 0.5 * e.first, error_field = e.second;
               }
           }
         // A state with a non-finite error estimate is not a solution.
@@ -453,7 +464,8 @@ namespace FerroStack
         std::ostringstream line;
         line << "step " << accepted << "  t = " << std::setprecision(6) << t_new << " s  dt = " << dt
              << " s  Newton " << stats.newton_iterations << "  linear " << stats.linear_iterations
-             << "  error " << std::setprecision(3) << error << "\n";
+             << "  error " << std::setprecision(3) << error << (error > 0 ? " (" : "") << (error > 0 ? error_field : "")
+             << (error > 0 ? ")" : "") << "\n";
         log.print(line.str());
 
         states.insert(states.begin(), solution);

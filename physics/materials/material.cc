@@ -102,8 +102,13 @@ namespace FerroStack
        "cm^-3",
        "Of a semiconductor: the density N_t of charge traps (all levels of 'Trap distribution') with SRH "
        "occupancy dynamics "
-       "(TrapModule; with Physics/Carriers = true); interface traps of a sheet density N_it are N_it / d in a "
-       "thin layer of thickness d at the interface; 0 or unset: none."},
+       "(TrapModule; with Physics/Carriers = true); 0 or unset: none."},
+      {"Interface trap density",
+       "cm^-2",
+       "Of a semiconductor: the sheet density N_it of charge traps (all levels of 'Trap distribution'; a "
+       "uniform band of width W holds D_it = N_it / W per eV) on its faces to other layers ('Interface "
+       "trap faces'), with the same levels, capture coefficients and kind as its bulk traps; their charge "
+       "and their capture and emission act on the interface itself; 0 or unset: none."},
       {"Trap level",
        "eV",
        "Energy of the traps' level from midgap (as the SRH trap level), or the centre of their band "

@@ -61,6 +61,9 @@ namespace FerroStack
     /// The traps' density of states in energy (`Trap distribution`):
     /// single | uniform | gaussian (trap_levels()).
     std::string trap_distribution = "single";
+    /// Where its interface traps sit: all | bottom | top (faces shared
+    /// with another layer).
+    std::string interface_trap_faces = "all";
 
     std::optional<double>
     get(const std::string &key) const;

@@ -98,6 +98,13 @@ namespace FerroStack
                         "width' centred at 'Trap level', the flat D_it of an interface) or gaussian "
                         "(standard deviation 'Trap width' about 'Trap level'); sampled by 'Trap "
                         "levels' discrete levels, each with its own SRH occupancy.");
+      prm.declare_entry("Interface trap faces",
+                        value_or("Interface trap faces", "all"),
+                        Patterns::Selection("all|bottom|top"),
+                        "Where the material's interface traps ('Interface trap density') sit: on "
+                        "every face the layer shares with another layer (all), or only on its "
+                        "bottom or top one (the oxide/semiconductor or ferroelectric/semiconductor "
+                        "interface of a stack).");
       prm.declare_entry("Source",
                         value_or("Source", ""),
                         Patterns::Anything(),
@@ -113,7 +120,7 @@ namespace FerroStack
     read_material_keys(ParameterHandler &prm)
     {
       std::map<std::string, std::string> values;
-      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Ion flux", "Ion polarization coupling", "Disorder", "Trap kind", "Trap distribution", "Source"})
+      for (const char *key : {"Kind", "Permittivity", "Polarization axes", "Ion flux", "Ion polarization coupling", "Disorder", "Trap kind", "Trap distribution", "Interface trap faces", "Source"})
         values[key] = prm.get(key);
       for (const MaterialKey &key : numeric_material_keys())
         values[key.name] = prm.get(key.name);
@@ -216,6 +223,7 @@ namespace FerroStack
         material.disorder     = values.at("Disorder");
         material.trap_kind    = values.at("Trap kind");
         material.trap_distribution = values.at("Trap distribution");
+        material.interface_trap_faces = values.at("Interface trap faces");
         for (const MaterialKey &key : numeric_material_keys())
           {
             double value;

@@ -1,6 +1,8 @@
 #ifndef ferrostack_physics_traps_trap_distribution_h
 #define ferrostack_physics_traps_trap_distribution_h
 
+#include <physics/materials/material.h>
+
 #include <cmath>
 #include <optional>
 #include <stdexcept>
@@ -20,6 +22,14 @@ namespace FerroStack
   /// The most levels a trap density of states is sampled with (each level
   /// is one component of the "traps" field; PointTerms holds max_components).
   constexpr unsigned max_trap_levels = 4;
+
+  /// Whether material @p m has charge traps: in its bulk (`Trap density`)
+  /// or on its interfaces (`Interface trap density`).
+  inline bool
+  has_traps(const Material &m)
+  {
+    return m.get("Trap density").value_or(0.) > 0 || m.get("Interface trap density").value_or(0.) > 0;
+  }
 
   /// How many levels sample a material's traps: its `Trap levels`, or by
   /// default one for a single level and max_trap_levels for a band.

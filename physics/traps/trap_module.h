@@ -38,9 +38,18 @@ namespace FerroStack
    *
    * The unknown is the logit u = ln(f / (1 - f)), so that 0 < f < 1 holds
    * for every Newton iterate (as the ions' electrochemical potential keeps
-   * 0 < c < c_max). Interface traps (a density per area, D_it) are traps
-   * in a thin layer of the semiconductor at the interface: a sheet density
-   * N_it is N_t = N_it / thickness.
+   * 0 < c < c_max).
+   *
+   * Interface traps (`Interface trap density`, a sheet density N_it on
+   * the layer's faces to other layers, as Sentaurus' interface traps): the
+   * same level terms with N_it in place of N_t, on the face (their charge
+   * a sheet in Poisson's face row, their capture and emission surface
+   * rates in the carrier rows there). Their occupancy is the same field,
+   * whose node on the face is the interface's: the occupancy row is
+   * written per trap (the balance above divided by the density), which
+   * does not depend on how many traps there are, so it holds at every
+   * node of the layer, and where the layer has no bulk traps its nodes
+   * off the face only follow the carriers without acting on anything.
    *
    * The initial solve (TimeCoefficients::Mode::hold) puts the traps in
    * steady state with the carriers (r_n = r_p), or holds them at the
@@ -55,6 +64,8 @@ namespace FerroStack
     struct Level
     {
       double density = 0;     ///< N_t w_k (scaled)
+      double sheet   = 0;     ///< N_it w_k (scaled density x Scaling::length)
+      double weight  = 1;     ///< w_k, its share of the traps
       double n1 = 0, p1 = 0;  ///< n_i exp(+-E_k / kT) (scaled)
     };
 
@@ -67,6 +78,9 @@ namespace FerroStack
       double             capture_p = 0;     ///< c_p
       bool               acceptor  = true;  ///< acceptor (charge -N_t f) or donor (+N_t (1 - f))
       double             initial_occupancy = -1; ///< held in the initial solve if in (0, 1)
+      /// Interface traps on the bottom and the top face (those shared with
+      /// another layer).
+      bool interface_bottom = false, interface_top = false;
     };
 
     std::vector<LayerData> layers;
@@ -130,18 +144,64 @@ namespace FerroStack
         level_terms(s, time, k, t);
     }
 
-    /// The terms of level @p k (component u + k).
-    void
-    level_terms(const PointState<dim> &s, const TimeCoefficients &time, const unsigned k, PointTerms<dim> &t) const
+    /// Interface traps on this face (FaceInfo): a face the trap layer
+    /// shares with another layer, on the side its material names.
+    bool
+    active_on_face(const FaceInfo &face) const override
     {
-      const LayerData &m      = layers[s.layer];
-      const Level     &level  = m.levels[k];
-      const unsigned   u      = this->u + k;
-      const auto [f, df]      = occupancy(s.value[u]);
-      const double     n_q    = m.carriers.electrons(s.value[phi], s.value[n]);
-      const double     p_q    = m.carriers.holes(s.value[phi], s.value[p]);
-      const double     N      = level.density;
-      for (const unsigned c : {phi, n, p, u})
+      if (!active_on(face.layer) || face.neighbor_layer == FaceInfo::none || face.axis != dim - 1)
+        return false;
+      const LayerData &m = layers[face.layer];
+      return face.positive ? m.interface_top : m.interface_bottom;
+    }
+
+    /// The interface traps' sheet charge and surface capture and emission
+    /// (their occupancy row is the layer's, lumped_terms).
+    void
+    face_terms(const PointState<dim> &s, const FaceInfo &, const TimeCoefficients &, PointTerms<dim> &t) const override
+    {
+      const LayerData &m = layers[s.layer];
+      for (unsigned k = 0; k < n_levels; ++k)
+        exchange_terms(s, m, k, m.levels[k].sheet, t);
+    }
+
+    /// The rates of level @p k per trap at a point: r_n / N and r_p / N,
+    /// their sizes and derivatives (dr/dn, dr/dp, dr/df), with n and p.
+    struct Rates
+    {
+      double n = 0, p = 0;
+      double rn = 0, rp = 0, rn_size = 0, rp_size = 0;
+      double drn_dn = 0, drn_df = 0, drp_dp = 0, drp_df = 0;
+    };
+
+    Rates
+    rates(const PointState<dim> &s, const LayerData &m, const Level &level, const double f) const
+    {
+      Rates r;
+      r.n = m.carriers.electrons(s.value[phi], s.value[n]);
+      r.p = m.carriers.holes(s.value[phi], s.value[p]);
+      // Capture minus emission: r_n (electrons) and r_p (holes).
+      r.rn      = m.capture_n * (r.n * (1 - f) - level.n1 * f);
+      r.rp      = m.capture_p * (r.p * f - level.p1 * (1 - f));
+      r.rn_size = m.capture_n * (r.n * (1 - f) + level.n1 * f);
+      r.rp_size = m.capture_p * (r.p * f + level.p1 * (1 - f));
+      r.drn_dn  = m.capture_n * (1 - f);
+      r.drn_df  = -m.capture_n * (r.n + level.n1);
+      r.drp_dp  = m.capture_p * f;
+      r.drp_df  = m.capture_p * (r.p + level.p1);
+      return r;
+    }
+
+    /// What N traps of level @p k do to the other fields: their charge in
+    /// Poisson's row and their capture and emission in the carrier rows (N
+    /// per volume in a cell, per area on a face).
+    void
+    exchange_terms(const PointState<dim> &s, const LayerData &m, const unsigned k, const double N, PointTerms<dim> &t) const
+    {
+      const unsigned u  = this->u + k;
+      const auto [f, df] = occupancy(s.value[u]);
+      const Rates r      = rates(s, m, m.levels[k], f);
+      for (const unsigned c : {phi, n, p})
         for (const unsigned e : {phi, n, p, u})
           t.couple(c, e);
 
@@ -151,29 +211,35 @@ namespace FerroStack
       t.value_size[phi] += N;
       t.dvalue_du[phi][u] += N * df;
 
-      // Capture minus emission: r_n (electrons) and r_p (holes), with
-      // dn/dphi = n, dn/dphi_n = -n, dp/dphi = -p, dp/dphi_p = p.
-      const double rn = N * m.capture_n * (n_q * (1 - f) - level.n1 * f);
-      const double rp = N * m.capture_p * (p_q * f - level.p1 * (1 - f));
-      const double rn_size = N * m.capture_n * (n_q * (1 - f) + level.n1 * f);
-      const double rp_size = N * m.capture_p * (p_q * f + level.p1 * (1 - f));
-      const double drn_dn = N * m.capture_n * (1 - f), drn_df = -N * m.capture_n * (n_q + level.n1);
-      const double drp_dp = N * m.capture_p * f, drp_df = N * m.capture_p * (p_q + level.p1);
-
       // Electron row: -(dn/dt + R) + ... -> a capture r_n enters as -r_n;
-      // hole row: +(dp/dt + R) -> +r_p (CarrierModule's signs).
-      t.value[n] -= rn;
-      t.value_size[n] += rn_size;
-      t.dvalue_du[n][phi] -= drn_dn * n_q;
-      t.dvalue_du[n][n] += drn_dn * n_q;
-      t.dvalue_du[n][u] -= drn_df * df;
-      t.value[p] += rp;
-      t.value_size[p] += rp_size;
-      t.dvalue_du[p][phi] -= drp_dp * p_q;
-      t.dvalue_du[p][p] += drp_dp * p_q;
-      t.dvalue_du[p][u] += drp_df * df;
+      // hole row: +(dp/dt + R) -> +r_p (CarrierModule's signs), with
+      // dn/dphi = n, dn/dphi_n = -n, dp/dphi = -p, dp/dphi_p = p.
+      t.value[n] -= N * r.rn;
+      t.value_size[n] += N * r.rn_size;
+      t.dvalue_du[n][phi] -= N * r.drn_dn * r.n;
+      t.dvalue_du[n][n] += N * r.drn_dn * r.n;
+      t.dvalue_du[n][u] -= N * r.drn_df * df;
+      t.value[p] += N * r.rp;
+      t.value_size[p] += N * r.rp_size;
+      t.dvalue_du[p][phi] -= N * r.drp_dp * r.p;
+      t.dvalue_du[p][p] += N * r.drp_dp * r.p;
+      t.dvalue_du[p][u] += N * r.drp_df * df;
+    }
 
-      // The occupancy row, in units of N_t: df/dt - (r_n - r_p) / N_t.
+    /// The terms of level @p k (component u + k).
+    void
+    level_terms(const PointState<dim> &s, const TimeCoefficients &time, const unsigned k, PointTerms<dim> &t) const
+    {
+      const LayerData &m      = layers[s.layer];
+      const Level     &level  = m.levels[k];
+      const unsigned   u      = this->u + k;
+      const auto [f, df]      = occupancy(s.value[u]);
+      if (level.density > 0)
+        exchange_terms(s, m, k, level.density, t);
+      for (const unsigned e : {phi, n, p, u})
+        t.couple(u, e);
+
+      // The occupancy row, per trap: df/dt - (r_n - r_p) / N_t.
       if (time.mode == TimeCoefficients::Mode::hold && m.initial_occupancy > 0 && m.initial_occupancy < 1)
         {
           t.value[u] += f - m.initial_occupancy;
@@ -193,6 +259,8 @@ namespace FerroStack
           // unit in MoS2): there its Newton updates of u ran away by
           // thousands and the initial solve of a FeFET under a depleting
           // polarization failed.
+          const double n_q = m.carriers.electrons(s.value[phi], s.value[n]);
+          const double p_q = m.carriers.holes(s.value[phi], s.value[p]);
           const double A = m.capture_n * n_q + m.capture_p * level.p1, B = m.capture_n * level.n1 + m.capture_p * p_q;
           t.value[u] += s.value[u] - std::log(A) + std::log(B);
           t.value_size[u] += 1 + std::abs(s.value[u]);
@@ -202,13 +270,13 @@ namespace FerroStack
           t.dvalue_du[u][p] += m.capture_p * p_q / B;
           return;
         }
-      const double scale = 1 / N;
-      t.value[u] -= scale * (rn - rp);
-      t.value_size[u] += scale * (rn_size + rp_size);
-      t.dvalue_du[u][phi] -= scale * (drn_dn * n_q + drp_dp * p_q);
-      t.dvalue_du[u][n] += scale * drn_dn * n_q;
-      t.dvalue_du[u][p] += scale * drp_dp * p_q;
-      t.dvalue_du[u][u] -= scale * (drn_df - drp_df) * df;
+      const Rates r = rates(s, m, level, f);
+      t.value[u] -= r.rn - r.rp;
+      t.value_size[u] += r.rn_size + r.rp_size;
+      t.dvalue_du[u][phi] -= r.drn_dn * r.n + r.drp_dp * r.p;
+      t.dvalue_du[u][n] += r.drn_dn * r.n;
+      t.dvalue_du[u][p] += r.drp_dp * r.p;
+      t.dvalue_du[u][u] -= (r.drn_df - r.drp_df) * df;
       const auto df_dt = time.rate(f, time_scale, [&](const unsigned state) {
         return occupancy(s.old_value[state][u]).first;
       });
@@ -238,14 +306,33 @@ namespace FerroStack
       return filled;
     }
 
-    /// N_t of layer @p layer, all levels (scaled).
+    /// The trapped-electron sheet density N_it f of the interface traps
+    /// [scaled density x Scaling::length] from the solution values at a
+    /// point of a face of layer @p layer.
+    template <typename Values>
     double
-    total_density(const unsigned layer) const
+    trapped_at_interface(const unsigned layer, const Values &values) const
     {
-      double N = 0;
-      for (const Level &level : layers[layer].levels)
-        N += level.density;
-      return N;
+      const LayerData &m      = layers[layer];
+      double           filled = 0;
+      if (m.active)
+        for (unsigned k = 0; k < n_levels; ++k)
+          filled += m.levels[k].sheet * occupancy(values[u + k]).first;
+      return filled;
+    }
+
+    /// The mean occupancy sum_k w_k f_k over the levels from the solution
+    /// values at a point of layer @p layer (0 where it has no traps).
+    template <typename Values>
+    double
+    mean_occupancy(const unsigned layer, const Values &values) const
+    {
+      const LayerData &m = layers[layer];
+      double           f = 0;
+      if (m.active)
+        for (unsigned k = 0; k < n_levels; ++k)
+          f += m.levels[k].weight * occupancy(values[u + k]).first;
+      return f;
     }
   };
 } // namespace FerroStack
