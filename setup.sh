@@ -15,6 +15,7 @@ JOBS=${JOBS:-$(nproc)}
 
 packages=(build-essential cmake ccache pkg-config libdeal.ii-dev libvtk9-dev
           libgtest-dev openmpi-bin libopenmpi-dev python3
+          python3-numpy python3-scipy python3-matplotlib  # ferrostack-protocol, figures
           libopenblas0-serial)  # optimized BLAS for MUMPS (Debian default is the reference BLAS)
 missing=()
 for p in "${packages[@]}"; do

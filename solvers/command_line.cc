@@ -14,7 +14,9 @@ namespace FerroStack
            "  --set PATH=VALUE    override one deck key (repeatable), e.g. --set \"Bias/gate=DC 2\"\n"
            "  --check             validate the deck, build the mesh, print a summary, write nothing\n"
            "  --restart DIR       continue from the newest checkpoint in DIR\n"
-           "  --print-parameters  print every key with its default, unit and documentation\n";
+           "  --print-parameters  print every key with its default, unit and documentation\n"
+           "  --print-protocol    check the deck and print its Protocol section as JSON in SI units\n"
+           "                      (for ferrostack-protocol)\n";
   }
 
   CommandLine::CommandLine(const int argc, const char *const *argv)
@@ -43,6 +45,8 @@ namespace FerroStack
           restart = next(arg);
         else if (arg == "--print-parameters")
           print_parameters = true;
+        else if (arg == "--print-protocol")
+          print_protocol = true;
         else if (arg == "--help" || arg == "-h")
           help = true;
         else if (!arg.empty() && arg[0] == '-')

@@ -11,7 +11,7 @@ namespace FerroStack
   /**
    * The command line of deck-spec.md:
    *   ferrostack DECK.prm [--output DIR] [--set "Section/Key=value"]...
-   *              [--check] [--restart DIR]
+   *              [--check] [--restart DIR] [--print-protocol]
    *   ferrostack --print-parameters
    */
   struct CommandLine
@@ -24,6 +24,7 @@ namespace FerroStack
     std::vector<Override> overrides;
     bool                  check            = false;
     bool                  print_parameters = false;
+    bool                  print_protocol   = false;
     bool                  help             = false;
     std::string           restart;
 

@@ -146,6 +146,12 @@ main(int argc, char **argv)
           return exit_codes::success;
         }
       const Parameters prm(command_line.deck, command_line.overrides);
+      if (command_line.print_protocol)
+        {
+          if (root)
+            prm.protocol.write_json(std::cout);
+          return exit_codes::success;
+        }
       if (!command_line.check)
         check_output_directory(prm,
                                command_line.output.empty() ? command_line.restart : command_line.output,

@@ -55,7 +55,8 @@ namespace FerroStack
                                const std::vector<double> &counts) const
   {
     for (unsigned f = 0; f < residual.l2.size(); ++f)
-      if (!(residual.l2[f] <= tolerance(f) * reference.l2[f] + atol * std::sqrt(counts[f])))
+      if (!finite(residual, reference, f) ||
+          !(residual.l2[f] <= tolerance(f) * reference.l2[f] + atol * std::sqrt(counts[f])))
         return false;
     return true;
   }
@@ -68,6 +69,9 @@ namespace FerroStack
                                const FieldNorms          &solution,
                                const double               update_relax) const
   {
+    for (unsigned f = 0; f < residual.l2.size(); ++f)
+      if (!finite(residual, reference, f) || !std::isfinite(update.max[f]))
+        return false;
     for (unsigned f = 0; f < residual.l2.size(); ++f)
       if (!(residual.l2[f] <= update_relax * (tolerance(f) * reference.l2[f] + atol * std::sqrt(counts[f]))) &&
           !(update.max[f] <= update_relax * stol * std::max(1., solution.max[f])))

@@ -6,6 +6,7 @@
 #include <base/text_utilities.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -116,6 +117,15 @@ namespace FerroStack
     }
 
   private:
+    /// A residual or reference that overflowed (inf <= rtol inf holds, so
+    /// the criterion alone would accept it) is never converged: a Newton
+    /// start extrapolated past a bias kink gave densities of 1e108 that way.
+    static bool
+    finite(const FieldNorms &residual, const FieldNorms &reference, const unsigned f)
+    {
+      return std::isfinite(residual.l2[f]) && std::isfinite(reference.l2[f]);
+    }
+
     std::vector<std::string> names;
     double                   rtol, atol, stol;
     std::vector<double>      field_rtol; ///< per field, if any was tightened

@@ -364,6 +364,8 @@ namespace FerroStack
       }
       prm.leave_subsection();
 
+      ProtocolParameters::declare(prm);
+
       prm.enter_subsection("Discretization");
       {
         prm.declare_entry("Polynomial degree",
@@ -1571,6 +1573,8 @@ namespace FerroStack
     // accepts the first guess without solving anything.
     check_tolerance(deck, "Solver/Linear tolerance", linear_tolerance, 1);
     check_tolerance(deck, "Solver/Newton tolerance", newton_tolerance, 1);
+
+    protocol.parse(prm, deck, contact_names);
 
     // 4. Checks of the deck as a whole, before anything is built or written.
     check_tdgl_coefficients(deck, *this);

@@ -4,6 +4,7 @@
 #include <meshes/layer.h>
 #include <physics/contacts/contact.h>
 #include <physics/materials/material_library.h>
+#include <solvers/protocol_parameters.h>
 #include <solvers/waveform.h>
 
 #include <iosfwd>
@@ -122,6 +123,9 @@ namespace FerroStack
     /// Where Output/Directory was given ("deck.prm:40", a --set, or the deck
     /// file for the default), for errors about the directory.
     std::string output_directory_location;
+
+    // The synaptic protocol (ferrostack-protocol; a plain run ignores it)
+    ProtocolParameters protocol;
 
     // Discretization and solver
     unsigned degree                  = 1;

@@ -769,6 +769,12 @@ namespace FerroStack
     bool
     quasi_static() const;
 
+    /// Whether every bias at @p t lies on the line through its values at
+    /// @p t1 and @p t0 (then the quasi-static predictor extrapolates the
+    /// states; otherwise it starts from the last one).
+    bool
+    biases_extrapolate(const double t1, const double t0, const double t) const;
+
     /**
      * The steady state at bias time @p t, continued from the last accepted
      * steady states @p states at @p times (newest first; updated): a linear

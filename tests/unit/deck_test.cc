@@ -290,6 +290,18 @@ TEST(Deck, BadInputNamesFileLineKeyAndExpectation)
        "    set Trap capture holes = 1e-8\n    set Trap initial occupancy = 1\n  end\nend\n"
        "subsection Physics\n  set Carriers = true\nend\n",
      {":28:", "Materials/Si/Trap initial occupancy", "strictly between 0 and 1"}},
+    {"interface_traps_negative",
+     good_with("ox: SiO2: 10", "ox: Si: 10") +
+       "subsection Materials\n  subsection Si\n    set Interface trap density = -1e11\n  end\nend\n"
+       "subsection Physics\n  set Carriers = true\nend\n",
+     {":25:", "Materials/Si/Interface trap density", ">= 0 cm^-2"}},
+    {"interface_traps_on_no_interface",
+     good_with("ox: SiO2: 10", "ox: Si: 10") +
+       "subsection Materials\n  subsection Si\n    set Interface trap density = 1e11\n"
+       "    set Interface trap faces = bottom\n    set Trap capture electrons = 1e-8\n"
+       "    set Trap capture holes = 1e-8\n  end\nend\n"
+       "subsection Physics\n  set Carriers = true\nend\n",
+     {":25:", "Materials/Si/Interface trap density", "bottom face of layer 'ox'", "borders another layer"}},
     {"device_area_in_2d",
      good_with("  set Width = 200", "  set Width = 200\n  set Device area = 10"),
      {":5:", "Stack/Device area", "takes 'Device depth' [um]"}},
