@@ -4,6 +4,7 @@
 #include <solvers/simulator.h>
 
 #include <cmath>
+#include <limits>
 #include <iomanip>
 #include <sstream>
 
@@ -205,4 +206,12 @@ TEST(Convergence, NewtonCriterionPerField)
   const FieldNorms ions{{1e-13, 1e-13}, {1e-13, 1e-13}}, ions_reference{{1, 1}, {1, 1}};
   EXPECT_TRUE(criterion.converged(ions, ions_reference, counts));
   EXPECT_FALSE(tight.converged(ions, ions_reference, counts));
+  // An overflowed state is never converged, though inf <= 1e-12 inf holds
+  // (a quasi-static start extrapolated past a bias kink; NaN likewise).
+  const double     inf = std::numeric_limits<double>::infinity();
+  const FieldNorms overflow{{inf, 1e-27}, {inf, 1e-27}}, overflow_reference{{inf, 1e-19}, {inf, 1e-19}};
+  EXPECT_FALSE(criterion.converged(overflow, overflow_reference, counts));
+  EXPECT_FALSE(criterion.converged(overflow, overflow_reference, counts, small_update, solution, 1e3));
+  const FieldNorms nan_update{{std::nan(""), 1e-11}, {std::nan(""), 1e-11}};
+  EXPECT_FALSE(criterion.converged(potential_ok, reference, counts, nan_update, solution));
 }
