@@ -495,7 +495,7 @@ namespace FerroStack
         if (file_dim != dim)
           throw DeckError(mismatch("dimension", std::to_string(file_dim), std::to_string(dim)));
         state->kind          = TimeStepperState::Kind(in.get<std::uint32_t>());
-        const bool transient = dynamic_polarization() || carriers() || ions();
+        const bool transient = !quasi_static();
         if ((state->kind == TimeStepperState::Kind::transient) != transient)
           throw DeckError(
             mismatch("time loop",

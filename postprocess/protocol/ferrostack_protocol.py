@@ -81,8 +81,12 @@ def waveforms(p, pulses, reads, end):
         extra = [r for r in reads if all(abs(r - e) > close for e in edges)]
         corners = sorted({0.0, end} | set(edges) | set(extra))
         points = [(t, p["base"] + sum(pulse_value(p, q, t) for q in mine)) for t in corners if t <= end]
-        out[terminal] = "PWL(" + ", ".join("%.17g %.17g" % c for c in points) + ")"
+        out[terminal] = points
     return out
+
+
+def pwl_text(points):
+    return "PWL(" + ", ".join("%.17g %.17g" % c for c in points) + ")"
 
 
 class Condition:
@@ -95,7 +99,36 @@ class Condition:
         self.reads = list(reads)
         last = max(q.end for q in pulses)
         self.end = max([last, max(q.read for q in pulses)] + self.reads) + p["tail"]
-        self.waveforms = waveforms(p, pulses, [p["delay"]] + self.reads + [q.read for q in pulses], self.end)
+        self.points = waveforms(p, pulses, [p["delay"]] + self.reads + [q.read for q in pulses], self.end)
+        self.waveforms = {terminal: pwl_text(points) for terminal, points in self.points.items()}
+
+
+def shared_prefix(runs):
+    """The time T up to which every condition's waveforms have the same
+    corners with the same values (and so are the same function), T itself
+    a corner of each: the conditions share their history up to T, which a
+    single run computes once (README, "Synaptic protocols"). None when they
+    share nothing but t = 0 (or there is one condition)."""
+    if len(runs) < 2 or len({tuple(sorted(c.points)) for c in runs}) != 1:
+        return None
+    events = [sorted((t, term, v) for term, pts in c.points.items() for t, v in pts) for c in runs]
+    same = lambda a, b: (a[1] == b[1] and abs(a[0] - b[0]) <= 1e-15 * max(abs(a[0]), 1e-300)
+                         and abs(a[2] - b[2]) <= 1e-15 * max(abs(a[2]), abs(b[2]), 1e-300))
+    n = min(len(e) for e in events)
+    matched = 0
+    while matched < n and all(same(events[0][matched], e[matched]) for e in events[1:]):
+        matched += 1
+    if matched == 0:
+        return None
+    # The last time all of whose corners matched (a time of several
+    # terminals' corners must match as a whole), before every condition's end.
+    T = events[0][matched - 1][0]
+    if matched < n and abs(events[0][matched][0] - T) <= 1e-15 * T:
+        earlier = [e[0] for e in events[0][:matched] if e[0] < T * (1 - 1e-15)]
+        T = earlier[-1] if earlier else 0.0
+    if T <= 0 or T >= min(c.end for c in runs):
+        return None
+    return T
 
 
 # -------------------------------------------------------------- responses
@@ -205,11 +238,14 @@ def ferrostack_command(args, np):
     return command
 
 
-def run_condition(args, condition, run_dir):
-    """One ordinary run: the deck with the condition's waveforms and end time."""
-    sets = ["%s=%s" % ("Bias/" + terminal, waveform) for terminal, waveform in condition.waveforms.items()]
-    sets += ["Time/End time=%.17g" % condition.end] + args.set
+def run_condition(args, waveforms, end, run_dir, restart=None):
+    """One ordinary run: the deck with these waveforms and end time,
+    continued from the checkpoint in @p restart if given."""
+    sets = ["%s=%s" % ("Bias/" + terminal, waveform) for terminal, waveform in waveforms.items()]
+    sets += ["Time/End time=%.17g" % end] + args.set
     command = ferrostack_command(args, args.np) + [args.deck, "--output", run_dir]
+    if restart:
+        command += ["--restart", restart]
     for s in sets:
         command += ["--set", s]
     with open(run_dir + ".log", "w") as log:
@@ -226,6 +262,9 @@ def main(argv=None):
     parser.add_argument("--set", action="append", default=[], help="override a deck key, as ferrostack --set")
     parser.add_argument("--ferrostack", default=os.environ.get("FERROSTACK", "ferrostack"))
     parser.add_argument("--mpirun", default=os.environ.get("MPIRUN", "mpirun"))
+    parser.add_argument("--no-shared-prefix", action="store_true",
+                        help="run every condition from t = 0 (by default the history all conditions share is "
+                             "computed once and each continues from its checkpoint)")
     args = parser.parse_args(argv)
     if args.jobs < 1 or args.np < 1:
         sys.stderr.write("ferrostack-protocol: error: --jobs and --np are whole numbers >= 1\n")
@@ -254,8 +293,23 @@ def main(argv=None):
     output = args.output or os.path.join("out", os.path.splitext(os.path.basename(args.deck))[0] + "_protocol")
     os.makedirs(os.path.join(output, "runs"), exist_ok=True)
     dirs = [os.path.join(output, "runs", c.name) for c in runs]
+    # The history every condition shares, computed once: a run to T whose
+    # final checkpoint each condition continues from (--restart).
+    T = None if args.no_shared_prefix else shared_prefix(runs)
+    prefix = None
+    if T is not None:
+        prefix = os.path.join(output, "runs", "shared_prefix")
+        head = {term: pwl_text([pt for pt in pts if pt[0] <= T * (1 + 1e-15)])
+                for term, pts in runs[0].points.items()}
+        code = run_condition(args, head, T, prefix)
+        if code != 0:
+            sys.stderr.write("ferrostack-protocol: solver failure: the shared prefix (0 to %.6g s) failed (see %s.log)"
+                             "; nothing analysed\n" % (T, prefix))
+            return 3
+        print("ferrostack-protocol: the conditions share their first %.6g s (%s)" % (T, prefix))
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        codes = list(pool.map(lambda cd: run_condition(args, *cd), zip(runs, dirs)))
+        codes = list(pool.map(lambda cd: run_condition(args, cd[0].waveforms, cd[0].end, cd[1], prefix),
+                              zip(runs, dirs)))
     failed = [d for d, code in zip(dirs, codes) if code != 0]
     if failed:
         sys.stderr.write("ferrostack-protocol: solver failure: %s failed (see %s); nothing analysed\n"
