@@ -108,8 +108,8 @@ namespace FerroStack
     prm.declare_entry("Post terminal",
                       "",
                       Patterns::Anything(),
-                      "stdp: the contact of the post-synaptic spike; empty: 'Terminal' (on a two-terminal "
-                      "device the two spikes superpose there).");
+                      "stdp: the contact of the post-synaptic spike, at 0 V between spikes; empty: "
+                      "'Terminal' (on a two-terminal device the two spikes then superpose there).");
     prm.declare_entry("Post amplitude",
                       "",
                       Patterns::Anything(),

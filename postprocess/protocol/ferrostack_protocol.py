@@ -68,9 +68,10 @@ def pulse_value(p, pulse, t):
 
 
 def waveforms(p, pulses, reads, end):
-    """The PWL of each pulsed terminal: Base plus the sum of its pulses (two
-    spikes on one terminal superpose), with a corner at every pulse edge and
-    at every read time, so that the time stepper steps onto each."""
+    """The PWL of each pulsed terminal: its rest (Base for Terminal, 0 V for
+    a separate post terminal) plus the sum of its pulses (two spikes on one
+    terminal superpose), with a corner at every pulse edge and at every read
+    time, so that the time stepper steps onto each."""
     out = {}
     for terminal in sorted({q.terminal for q in pulses}):
         mine = [q for q in pulses if q.terminal == terminal]
@@ -80,7 +81,9 @@ def waveforms(p, pulses, reads, end):
         close = 1e-12 * end
         extra = [r for r in reads if all(abs(r - e) > close for e in edges)]
         corners = sorted({0.0, end} | set(edges) | set(extra))
-        points = [(t, p["base"] + sum(pulse_value(p, q, t) for q in mine)) for t in corners if t <= end]
+        # Base is the pulsed (pre) terminal's rest; a post terminal rests at 0 V.
+        base = p["base"] if terminal == p["terminal"] else 0.0
+        points = [(t, base + sum(pulse_value(p, q, t) for q in mine)) for t in corners if t <= end]
         out[terminal] = points
     return out
 
@@ -433,11 +436,21 @@ def ltp_ltd(p, fom, G, G_unit):
 def stdp_fits(p, fom, rows):
     for side, sign in (("dt > 0", 1), ("dt < 0", -1)):
         pts = [(r["delay [s]"], r["weight change [%]"]) for r in rows if sign * r["delay [s]"] > 0]
-        if len(pts) >= 2:
-            fit = protocol_fits.exponential_fit([x for x, _ in pts], [y for _, y in pts])
+        fom["fit %s" % side] = None
+        if len(pts) < 3:
+            fom["fit %s why not" % side] = "an exponential with its uncertainty needs three or more delays"
+            continue
+        fit = protocol_fits.exponential_fit([x for x, _ in pts], [y for _, y in pts])
+        # A window is resolved when its time constant lies within the delays'
+        # span (x 10) and both parameters exceed their uncertainty.
+        span = max(abs(x) for x, _ in pts)
+        if (math.isfinite(fit["tau_err"]) and fit["tau"] < 10 * span and abs(fit["A"]) > fit["A_err"]
+                and fit["tau"] > fit["tau_err"]):
             fom["fit %s" % side] = fit
         else:
-            fom["fit %s" % side] = None
+            fom["fit %s why not" % side] = ("no exponential window resolved (best fit A %.3g %%, tau %.3g s, "
+                                            "uncertainties %.3g, %.3g)" % (fit["A"], fit["tau"], fit["A_err"],
+                                                                          fit["tau_err"]))
     fom["spike"] = {"pre": {"terminal": p["terminal"], "amplitude [V]": p["amplitude"]},
                     "post": {"terminal": p["post_terminal"], "amplitude [V]": p["post_amplitude"]},
                     "rise [s]": p["rise"], "width [s]": p["width"], "fall [s]": p["fall"], "base [V]": p["base"]}
@@ -474,6 +487,19 @@ def definitions(p):
     return d
 
 
+def finite_or_none(x):
+    """Result files hold no NaN or infinity: a value that is not finite (an
+    index over a zero response, an unresolved fit's uncertainty) is null in
+    fom.json and empty in protocol.csv."""
+    if isinstance(x, dict):
+        return {k: finite_or_none(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [finite_or_none(v) for v in x]
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
 def write_outputs(output, p, rows, fom):
     fom["definitions"] = definitions(p)
     columns = list(rows[0])
@@ -481,9 +507,10 @@ def write_outputs(output, p, rows, fom):
         w = csv.writer(f)
         w.writerow(columns)
         for r in rows:
-            w.writerow(["%.10g" % r[c] if isinstance(r[c], float) else r[c] for c in columns])
+            w.writerow([("%.10g" % r[c] if math.isfinite(r[c]) else "") if isinstance(r[c], float) else r[c]
+                        for c in columns])
     with open(os.path.join(output, "fom.json"), "w") as f:
-        json.dump(fom, f, indent=2, default=float)
+        json.dump(finite_or_none(fom), f, indent=2, allow_nan=False)
         f.write("\n")
     plot(output, p, rows, fom, columns)
 
