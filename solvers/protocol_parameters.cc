@@ -75,7 +75,7 @@ namespace FerroStack
     prm.enter_subsection("Protocol");
     prm.declare_entry("Kind",
                       "none",
-                      Patterns::Selection("none|ppf|stdp|srdp|sndp|sadp|ltp-ltd|train"),
+                      Patterns::Selection("none|ppf|stdp|srdp|sndp|sadp|ltp-ltd|train|sequences"),
                       "The synaptic protocol that `ferrostack-protocol DECK.prm` runs (a plain run ignores "
                       "the section): none; ppf (paired pulses at each of 'Intervals': index A2/A1, PPF or "
                       "PPD, with its double-exponential fit); stdp (a pre spike on 'Terminal' and a post "
@@ -120,6 +120,11 @@ namespace FerroStack
                       QuantityPattern(Quantity::time, 0, true),
                       "train, sadp, sndp, ltp-ltd: start-to-start period of the pulses [s].");
     prm.declare_entry("Rates", "", Patterns::Anything(), "srdp: pulse rates, a comma list [Hz].");
+    prm.declare_entry("Sequences",
+                      "",
+                      Patterns::Anything(),
+                      "sequences: bit patterns of equal length, a comma list (e.g. 0001, 0010, 0011); "
+                      "bit k is slot k of 'Period', 1 = a pulse, 0 = none [1].");
     prm.declare_entry("Numbers", "", Patterns::Anything(), "sndp: numbers of pulses per train, a comma list [1].");
     prm.declare_entry("Amplitudes", "", Patterns::Anything(), "sadp: pulse heights above Base, a comma list [V].");
     prm.declare_entry("Depression amplitude",
@@ -179,6 +184,10 @@ namespace FerroStack
     delays     = quantity_list(deck, "Delays", prm.get("Delays"), Quantity::time);
     amplitudes = quantity_list(deck, "Amplitudes", prm.get("Amplitudes"), Quantity::voltage);
     rates      = number_list(deck, "Rates", prm.get("Rates"));
+    sequences.clear();
+    for (const std::string &piece : split(prm.get("Sequences"), ','))
+      if (!trim(piece).empty())
+        sequences.push_back(trim(piece));
     const std::string depression = trim(prm.get("Depression amplitude")), post = trim(prm.get("Post amplitude"));
     depression_amplitude = depression.empty() ? -amplitude : quantity_list(deck, "Depression amplitude", depression, Quantity::voltage).at(0);
     post_amplitude       = post.empty() ? -amplitude : quantity_list(deck, "Post amplitude", post, Quantity::voltage).at(0);
@@ -212,7 +221,8 @@ namespace FerroStack
 
     // The pulses fit their period.
     const double pulse = rise + width + fall;
-    if ((kind == "train" || kind == "sadp" || kind == "sndp" || kind == "ltp-ltd") && !(period > pulse))
+    if ((kind == "train" || kind == "sadp" || kind == "sndp" || kind == "ltp-ltd" || kind == "sequences") &&
+        !(period > pulse))
       fail(deck, "Period", "has " + format_number(period, 3) + " s, but a pulse (rise + width + fall) takes " + format_number(pulse, 3) + " s: the period must be longer");
     if (kind == "ltp-ltd" && response == "read" && !(period > pulse + read_delay))
       fail(deck, "Period", "has " + format_number(period, 3) + " s, but each pulse is read 'Read delay' after its fall: the period must exceed rise + width + fall + read delay (" + format_number(pulse + read_delay, 3) + " s)");
@@ -242,6 +252,16 @@ namespace FerroStack
       need(!numbers.empty(), "Numbers", "'Numbers', the numbers of pulses per train, e.g. 1, 5, 10, 20");
     if (kind == "sadp")
       need(!amplitudes.empty(), "Amplitudes", "'Amplitudes', the pulse heights [V], e.g. 1, 2, 3");
+    if (kind == "sequences")
+      {
+        need(!sequences.empty(), "Sequences", "'Sequences', bit patterns of equal length, e.g. 0001, 0010, 0011");
+        for (const std::string &bits : sequences)
+          if (bits.size() != sequences[0].size() || bits.find_first_not_of("01") != std::string::npos)
+            fail(deck, "Sequences", "has '" + bits + "', but each sequence is a pattern of 0 and 1 of the first's length (" +
+                                      std::to_string(sequences[0].size()) + ")");
+        if (!(period > pulse + read_delay))
+          fail(deck, "Period", "has " + format_number(period, 3) + " s, but each slot is read 'Read delay' after its pulse: the period must exceed rise + width + fall + read delay (" + format_number(pulse + read_delay, 3) + " s)");
+      }
   }
 
   void
@@ -267,6 +287,10 @@ namespace FerroStack
     json_list(out, rates);
     out << ", \"amplitudes\": ";
     json_list(out, amplitudes);
+    out << ", \"sequences\": [";
+    for (std::size_t i = 0; i < sequences.size(); ++i)
+      out << (i ? ", " : "") << text(sequences[i]);
+    out << "]";
     out << ", \"numbers\": ";
     json_list(out, std::vector<double>(numbers.begin(), numbers.end()));
     out << "}\n";

@@ -22,7 +22,7 @@ namespace FerroStack
    */
   struct ProtocolParameters
   {
-    std::string kind = "none"; ///< none | ppf | stdp | srdp | sndp | sadp | ltp-ltd | train
+    std::string kind = "none"; ///< none | ppf | stdp | srdp | sndp | sadp | ltp-ltd | train | sequences
     std::string terminal, response_terminal, post_terminal;
     std::string response = "end"; ///< end | peak | read | charge
     double      amplitude = 1, depression_amplitude = -1, post_amplitude = -1; ///< [V]
@@ -33,6 +33,7 @@ namespace FerroStack
     double      resolution = 0.01;
     std::vector<double>   intervals, delays, rates, amplitudes; ///< [s], [s], [Hz], [V]
     std::vector<unsigned> numbers;
+    std::vector<std::string> sequences; ///< bit patterns (sequences)
 
     static void
     declare(dealii::ParameterHandler &prm);

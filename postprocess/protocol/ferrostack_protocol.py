@@ -73,7 +73,7 @@ def waveforms(p, pulses, reads, end):
     terminal superpose), with a corner at every pulse edge and at every read
     time, so that the time stepper steps onto each."""
     out = {}
-    for terminal in sorted({q.terminal for q in pulses}):
+    for terminal in sorted({q.terminal for q in pulses} | {p["terminal"]}):
         mine = [q for q in pulses if q.terminal == terminal]
         edges = sorted({t for q in mine for t in (q.start, q.top_start, q.top_end, q.end)})
         # A read time within round-off of a pulse edge is that edge (the time
@@ -100,8 +100,7 @@ class Condition:
         self.name, self.column, self.value = name, column, value
         self.pulses = pulses
         self.reads = list(reads)
-        last = max(q.end for q in pulses)
-        self.end = max([last, max(q.read for q in pulses)] + self.reads) + p["tail"]
+        self.end = max([q.end for q in pulses] + [q.read for q in pulses] + self.reads) + p["tail"]
         self.points = waveforms(p, pulses, [p["delay"]] + self.reads + [q.read for q in pulses], self.end)
         self.waveforms = {terminal: pwl_text(points) for terminal, points in self.points.items()}
 
@@ -218,6 +217,15 @@ def conditions(p):
         pulses = train_of(n, p["period"], A) + [Pulse(p, T, d + (n + k) * p["period"], p["depression_amplitude"])
                                                 for k in range(n)]
         out.append(Condition(p, "ltp-ltd", "pulse", None, pulses))
+    elif kind == "sequences":
+        # Slot k of each pattern starts at d + k Period; its read is at the
+        # slot's end minus nothing: Read delay after the (possible) pulse.
+        for bits in p["sequences"]:
+            pulses = [Pulse(p, T, d + k * p["period"], A) for k, b in enumerate(bits) if b == "1"]
+            slots = [Pulse(p, T, d + k * p["period"], 0.0) for k in range(len(bits))]
+            c = Condition(p, "sequence_" + bits, "sequence", bits, pulses, reads=[q.read for q in slots])
+            c.slots = slots
+            out.append(c)
     elif kind == "stdp":
         # The pre spike at t_pre, the post spike at t_pre + dt (dt < 0: post
         # first); t_pre leaves room for the earliest post spike.
@@ -362,9 +370,10 @@ def analyse(p, runs, dirs):
         G_unit = units.get("I_" + rt, "A") + "/V" if cols["V_" + rt][0] != 0 or kind in ("ltp-ltd", "stdp") else unit
         fom["unit"] = unit
         on_terminal = [q for q in c.pulses if q.terminal == p["terminal"]]
-        base = baseline(p["response"], t, current, p, c.pulses[0])
+        first = c.pulses[0] if c.pulses else c.slots[0]  # a sequence of zeros has no pulse
+        base = baseline(p["response"], t, current, p, first)
         A = [response(p["response"], t, current, q) - base for q in on_terminal]
-        energy = energies(cols, t, c.pulses)
+        energy = energies(cols, t, c.pulses) if c.pulses else {}
         if kind == "ppf":
             rows.append({c.column: c.value, "A1 [%s]" % unit: A[0], "A2 [%s]" % unit: A[1],
                          "index [%]": 100 * A[1] / A[0] if A[0] else float("nan")})
@@ -383,6 +392,11 @@ def analyse(p, runs, dirs):
                 rows.append({"pulse": k, "branch": "start" if k == 0 else ("ltp" if k <= p["count"] else "ltd"),
                              "G [%s]" % G_unit: g})
             ltp_ltd(p, fom, G, G_unit)
+        elif kind == "sequences":
+            row = {c.column: c.value}
+            for k, q in enumerate(c.slots):
+                row["I slot %d [%s]" % (k + 1, units.get("I_" + rt, "A"))] = value_at(t, current, q.read)
+            rows.append(row)
         elif kind == "stdp":
             G0 = conductance(cols, rt, t, min(q.start for q in c.pulses))
             G1 = conductance(cols, rt, t, c.reads[0])
@@ -410,7 +424,19 @@ def analyse(p, runs, dirs):
         fom["pulse of the largest"] = 1 + A.index(max(A))
     if kind == "stdp":
         stdp_fits(p, fom, rows)
+    if kind == "sequences":
+        last = [list(r.values())[-1] for r in rows]
+        fom["distinguishable final currents"] = distinguishable(last, p["resolution"])
+        fom["final current per sequence"] = {r["sequence"]: v for r, v in zip(rows, last)}
     return rows, fom
+
+
+def distinguishable(values, resolution):
+    """How many of @p values differ from their sorted neighbour by more than
+    @p resolution x their range (1 + the gaps larger than that)."""
+    v = sorted(values)
+    span = v[-1] - v[0]
+    return 1 + sum(1 for a, b in zip(v, v[1:]) if b - a > resolution * span) if span > 0 else 1
 
 
 def ltp_ltd(p, fom, G, G_unit):
@@ -481,6 +507,9 @@ def definitions(p):
                                "saturating LTP, - for a saturating LTD (V3.0's NL_LTP = 4.22, NL_LTD = -4.22)")
         d["nonlinearity"] = "the largest departure of a branch from the line between its ends, over its range"
         d["asymmetry"] = "|nonlinearity LTP - nonlinearity LTD|"
+    if p["kind"] == "sequences":
+        d["I slot k"] = "the response terminal's current Read delay after the start of slot k's pulse (or where it would be)"
+        d["distinguishable"] = "1 + the gaps between the sorted final currents larger than Resolution x their range"
     if p["kind"] == "stdp":
         d["weight change"] = "(G after the later spike - G before the earlier) / G before"
         d["fits"] = "weight change = A exp(-|dt| / tau) on each side (A > 0 potentiation, A < 0 depression)"
@@ -522,6 +551,17 @@ def plot(output, p, rows, fom, columns):
     import numpy as np
     kind = p["kind"]
     fig, ax = plt.subplots(figsize=(5.5, 4))
+    if kind == "sequences":
+        for r in rows:
+            ax.plot(range(1, len(r)), list(r.values())[1:], "o-", ms=3, label=r["sequence"])
+        ax.set_xlabel("slot")
+        ax.set_ylabel(columns[1].replace("slot 1 ", ""))
+        ax.set_title("sequences: current after each slot (%s)" % p["response_terminal"])
+        ax.legend(fontsize=6, ncol=4)
+        fig.tight_layout()
+        fig.savefig(os.path.join(output, "protocol.png"), dpi=120)
+        plt.close(fig)
+        return
     x = [r[columns[0]] for r in rows]
     ycol = {"ppf": "index [%]", "train": "A/A1 [%]", "stdp": "weight change [%]"}.get(kind, "AN/A1 [%]")
     if kind == "ltp-ltd":

@@ -58,7 +58,9 @@ def main():
             ("bad_terminal", [("Kind", "ppf"), ("Terminal", "gate"), ("Intervals", "1e-3")], "Protocol/Terminal"),
             ("bad_kind", [("Kind", "pff"), ("Terminal", "anode")], "Protocol/Kind"),
             ("negative_interval", [("Kind", "ppf"), ("Terminal", "anode"), ("Intervals", "1e-3, -2e-3")],
-             "Protocol/Intervals")):
+             "Protocol/Intervals"),
+            ("bad_sequence", [("Kind", "sequences"), ("Terminal", "anode"), ("Sequences", "0101, 012"),
+                              ("Period", "1"), ("Read delay", "1e-3")], "Protocol/Sequences")):
         output = os.path.join(args.work, name)
         r = run(args, sets(pairs), output)
         check(r.returncode == 2, "%s: exit %d (expected 2)" % (name, r.returncode))
