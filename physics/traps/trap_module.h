@@ -298,27 +298,17 @@ namespace FerroStack
     double
     trapped(const unsigned layer, const Values &values) const
     {
-      const LayerData &m      = layers[layer];
-      double           filled = 0;
-      if (m.active)
-        for (unsigned k = 0; k < n_levels; ++k)
-          filled += m.levels[k].density * occupancy(values[u + k]).first;
-      return filled;
+      return level_sum(layer, values, &Level::density);
     }
 
     /// The trapped-electron sheet density N_it f of the interface traps
     /// [scaled density x Scaling::length] from the solution values at a
-    /// point of a face of layer @p layer.
+    /// point of a face of layer @p layer: sum_k N_it w_k f_k.
     template <typename Values>
     double
     trapped_at_interface(const unsigned layer, const Values &values) const
     {
-      const LayerData &m      = layers[layer];
-      double           filled = 0;
-      if (m.active)
-        for (unsigned k = 0; k < n_levels; ++k)
-          filled += m.levels[k].sheet * occupancy(values[u + k]).first;
-      return filled;
+      return level_sum(layer, values, &Level::sheet);
     }
 
     /// The mean occupancy sum_k w_k f_k over the levels from the solution
@@ -327,12 +317,21 @@ namespace FerroStack
     double
     mean_occupancy(const unsigned layer, const Values &values) const
     {
-      const LayerData &m = layers[layer];
-      double           f = 0;
+      return level_sum(layer, values, &Level::weight);
+    }
+
+    /// sum_k x_k f_k over the levels of layer @p layer, x_k the level's
+    /// member @p x (its density, sheet density or weight); 0 without traps.
+    template <typename Values>
+    double
+    level_sum(const unsigned layer, const Values &values, double Level::*x) const
+    {
+      const LayerData &m   = layers[layer];
+      double           sum = 0;
       if (m.active)
         for (unsigned k = 0; k < n_levels; ++k)
-          f += m.levels[k].weight * occupancy(values[u + k]).first;
-      return f;
+          sum += m.levels[k].*x * occupancy(values[u + k]).first;
+      return sum;
     }
   };
 } // namespace FerroStack
