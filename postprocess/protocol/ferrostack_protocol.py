@@ -128,9 +128,13 @@ def shared_prefix(runs):
     if matched < n and abs(events[0][matched][0] - T) <= 1e-15 * T:
         earlier = [e[0] for e in events[0][:matched] if e[0] < T * (1 - 1e-15)]
         T = earlier[-1] if earlier else 0.0
-    if T <= 0 or T >= min(c.end for c in runs):
-        return None
-    return T
+    # A condition that ends at T (the shortest train) has nothing to
+    # continue: share up to its last corner before that.
+    end = min(c.end for c in runs)
+    if T >= end * (1 - 1e-15):
+        earlier = [e[0] for e in events[0][:matched] if e[0] < end * (1 - 1e-15)]
+        T = earlier[-1] if earlier else 0.0
+    return T if T > 0 else None
 
 
 # -------------------------------------------------------------- responses
