@@ -118,7 +118,7 @@ namespace FerroStack
     prm.declare_entry("Period",
                       "2e-3",
                       QuantityPattern(Quantity::time, 0, true),
-                      "train, sadp, sndp, ltp-ltd: start-to-start period of the pulses [s].");
+                      "train, sadp, sndp, ltp-ltd: start-to-start period of the pulses; sequences: the slot [s].");
     prm.declare_entry("Rates", "", Patterns::Anything(), "srdp: pulse rates, a comma list [Hz].");
     prm.declare_entry("Sequences",
                       "",

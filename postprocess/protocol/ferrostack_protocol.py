@@ -371,7 +371,11 @@ def analyse(p, runs, dirs):
         cols, units = read_terminals(os.path.join(d, "terminals.csv"))
         t, current = cols["time"], cols["I_" + rt]
         unit = units_of(units, rt, p["response"])
-        G_unit = units.get("I_" + rt, "A") + "/V" if cols["V_" + rt][0] != 0 or kind in ("ltp-ltd", "stdp") else unit
+        # conductance() is I/V where the response terminal's read bias is
+        # not zero and the current itself where it is: the unit says which.
+        read_time = c.reads[0] if c.reads else (c.pulses[0].read if c.pulses else t[-1])
+        G_unit = (units.get("I_" + rt, "A") + "/V" if value_at(t, cols["V_" + rt], read_time) != 0
+                  else units.get("I_" + rt, "A"))
         fom["unit"] = unit
         on_terminal = [q for q in c.pulses if q.terminal == p["terminal"]]
         first = c.pulses[0] if c.pulses else c.slots[0]  # a sequence of zeros has no pulse
