@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <iomanip>
 #include <ostream>
 
@@ -88,8 +89,8 @@ namespace FerroStack
     prm.declare_entry("Terminal", "", Patterns::Anything(), "The contact that gets the pulses; the others keep their Bias.");
     prm.declare_entry("Amplitude", "1", QuantityPattern(Quantity::voltage, -1e300), "Pulse height above Base [V].");
     prm.declare_entry("Width", "1e-3", QuantityPattern(Quantity::time, 0, true), "Pulse width at full height [s].");
-    prm.declare_entry("Rise", "1e-6", QuantityPattern(Quantity::time, 0), "Rise time of each pulse [s].");
-    prm.declare_entry("Fall", "1e-6", QuantityPattern(Quantity::time, 0), "Fall time of each pulse [s].");
+    prm.declare_entry("Rise", "1e-6", QuantityPattern(Quantity::time, 0, true), "Rise time of each pulse (> 0: a PWL corner per edge) [s].");
+    prm.declare_entry("Fall", "1e-6", QuantityPattern(Quantity::time, 0, true), "Fall time of each pulse (> 0) [s].");
     prm.declare_entry("Base", "0", QuantityPattern(Quantity::voltage, -1e300), "Bias of 'Terminal' between pulses, the read bias [V].");
     prm.declare_entry("Delay",
                       "1e-3",
@@ -224,8 +225,12 @@ namespace FerroStack
     if ((kind == "train" || kind == "sadp" || kind == "sndp" || kind == "ltp-ltd" || kind == "sequences") &&
         !(period > pulse))
       fail(deck, "Period", "has " + format_number(period, 3) + " s, but a pulse (rise + width + fall) takes " + format_number(pulse, 3) + " s: the period must be longer");
-    if (kind == "ltp-ltd" && response == "read" && !(period > pulse + read_delay))
-      fail(deck, "Period", "has " + format_number(period, 3) + " s, but each pulse is read 'Read delay' after its fall: the period must exceed rise + width + fall + read delay (" + format_number(pulse + read_delay, 3) + " s)");
+    // A read must come before the next pulse: ltp-ltd and sequences always
+    // read, the others with Response = read.
+    const bool reads = response == "read" || kind == "ltp-ltd";
+    if (reads && (kind == "train" || kind == "sadp" || kind == "sndp" || kind == "ltp-ltd") &&
+        !(period > pulse + read_delay))
+      fail(deck, "Period", "has " + format_number(period, 6) + " s, but each pulse is read 'Read delay' after its fall: the period must exceed rise + width + fall + read delay (" + format_number(pulse + read_delay, 6) + " s)");
 
     // What each kind needs.
     const auto need = [&](const bool ok, const std::string &key, const std::string &what) {
@@ -236,17 +241,40 @@ namespace FerroStack
       {
         need(!intervals.empty(), "Intervals", "'Intervals', the times between the two pulses [s], e.g. 1e-3, 1e-2");
         for (const double dT : intervals)
-          if (!(dT > 0))
-            fail(deck, "Intervals", "has " + format_number(dT, 3) + " s, but an interval between two pulses is > 0 s");
+          {
+            if (!(dT > 0))
+              fail(deck, "Intervals", "has " + format_number(dT, 3) + " s, but an interval between two pulses is > 0 s");
+            if (response == "read" && !(dT > read_delay))
+              fail(deck, "Intervals", "has " + format_number(dT, 3) + " s, but with Response = read pulse 1 is read 'Read delay' (" + format_number(read_delay, 3) + " s) after its fall, before pulse 2: each interval must be longer");
+          }
       }
+    // Each condition is a run directory of its own: no value twice.
+    const auto distinct = [&](const std::string &key, std::vector<std::string> names) {
+      std::sort(names.begin(), names.end());
+      for (std::size_t i = 1; i < names.size(); ++i)
+        if (names[i] == names[i - 1])
+          fail(deck, key, "has '" + names[i] + "' twice: each condition is one run");
+    };
+    const auto names_of = [](const std::vector<double> &v) {
+      std::vector<std::string> names;
+      for (const double x : v)
+        names.push_back(format_number(x, 6));
+      return names;
+    };
+    distinct("Intervals", names_of(intervals));
+    distinct("Delays", names_of(delays));
+    distinct("Rates", names_of(rates));
+    distinct("Amplitudes", names_of(amplitudes));
+    distinct("Numbers", names_of(std::vector<double>(numbers.begin(), numbers.end())));
+    distinct("Sequences", sequences);
     if (kind == "stdp")
       need(!delays.empty(), "Delays", "'Delays', the post-minus-pre spike delays [s], e.g. -20e-3, -5e-3, 5e-3, 20e-3");
     if (kind == "srdp")
       {
         need(!rates.empty(), "Rates", "'Rates', the pulse rates [Hz], e.g. 5, 10, 20");
         for (const double r : rates)
-          if (!(r > 0 && 1 / r > pulse))
-            fail(deck, "Rates", "has " + format_number(r, 3) + " Hz, but a rate is > 0 and its period 1/rate longer than a pulse (" + format_number(pulse, 3) + " s)");
+          if (!(r > 0 && 1 / r > pulse + (reads ? read_delay : 0.)))
+            fail(deck, "Rates", "has " + format_number(r, 3) + " Hz, but a rate is > 0 and its period 1/rate longer than a pulse (" + format_number(pulse, 3) + " s)" + (reads ? " plus the read delay" : ""));
       }
     if (kind == "sndp")
       need(!numbers.empty(), "Numbers", "'Numbers', the numbers of pulses per train, e.g. 1, 5, 10, 20");
@@ -260,7 +288,7 @@ namespace FerroStack
             fail(deck, "Sequences", "has '" + bits + "', but each sequence is a pattern of 0 and 1 of the first's length (" +
                                       std::to_string(sequences[0].size()) + ")");
         if (!(period > pulse + read_delay))
-          fail(deck, "Period", "has " + format_number(period, 3) + " s, but each slot is read 'Read delay' after its pulse: the period must exceed rise + width + fall + read delay (" + format_number(pulse + read_delay, 3) + " s)");
+          fail(deck, "Period", "has " + format_number(period, 6) + " s, but each slot is read 'Read delay' after its pulse: the period must exceed rise + width + fall + read delay (" + format_number(pulse + read_delay, 6) + " s)");
       }
   }
 
@@ -270,7 +298,16 @@ namespace FerroStack
     const auto text = [](const std::string &s) {
       std::string quoted = "\"";
       for (const char c : s)
-        quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+        if (c == '"' || c == '\\')
+          quoted += std::string("\\") + c;
+        else if (static_cast<unsigned char>(c) < 0x20)
+          {
+            char escaped[8];
+            std::snprintf(escaped, sizeof(escaped), "\\u%04x", static_cast<unsigned>(c));
+            quoted += escaped;
+          }
+        else
+          quoted += c;
       return quoted + "\"";
     };
     out << std::setprecision(17) << "{\"kind\": " << text(kind) << ", \"terminal\": " << text(terminal)

@@ -412,10 +412,12 @@ def analyse(p, runs, dirs):
                          "weight change [%]": 100 * (G1 - G0) / abs(G0) if G0 else float("nan")})
         fom.setdefault("energy per pulse [J per device unit]", {})[c.name] = energy
     if kind == "ppf":
+        rows.sort(key=lambda r: r["interval [s]"])  # the deck may list them in any order
         x = [r["interval [s]"] for r in rows]
         y = [r["index [%]"] for r in rows]
         # Within 1e-6 % of 100 % an index is neither (the solver's tolerance).
-        kind_of = lambda v: "PPF" if v > 100 + 1e-6 else ("PPD" if v < 100 - 1e-6 else "none (index 100 %)")
+        kind_of = lambda v: ("undefined (A1 = 0)" if not math.isfinite(v) else "PPF" if v > 100 + 1e-6 else
+                             "PPD" if v < 100 - 1e-6 else "none (index 100 %)")
         fom["behaviour"] = kind_of(y[0])
         fom["behaviour at the longest interval"] = kind_of(y[-1])
         fom["fit"] = None
@@ -469,7 +471,8 @@ def ltp_ltd(p, fom, G, G_unit):
 
 def stdp_fits(p, fom, rows):
     for side, sign in (("dt > 0", 1), ("dt < 0", -1)):
-        pts = [(r["delay [s]"], r["weight change [%]"]) for r in rows if sign * r["delay [s]"] > 0]
+        pts = [(r["delay [s]"], r["weight change [%]"]) for r in rows
+               if sign * r["delay [s]"] > 0 and math.isfinite(r["weight change [%]"])]
         fom["fit %s" % side] = None
         if len(pts) < 3:
             fom["fit %s why not" % side] = "an exponential with its uncertainty needs three or more delays"

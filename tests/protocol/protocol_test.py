@@ -59,6 +59,12 @@ def main():
             ("bad_kind", [("Kind", "pff"), ("Terminal", "anode")], "Protocol/Kind"),
             ("negative_interval", [("Kind", "ppf"), ("Terminal", "anode"), ("Intervals", "1e-3, -2e-3")],
              "Protocol/Intervals"),
+            ("zero_rise", [("Kind", "ppf"), ("Terminal", "anode"), ("Intervals", "1e-3"), ("Rise", "0")],
+             "Protocol/Rise"),
+            ("duplicate_interval", [("Kind", "ppf"), ("Terminal", "anode"), ("Intervals", "1e-3, 2e-3, 1e-3")],
+             "Protocol/Intervals"),
+            ("read_in_the_next_pulse", [("Kind", "ltp-ltd"), ("Terminal", "anode"), ("Count", "2")],
+             "Protocol/Period"),
             ("bad_sequence", [("Kind", "sequences"), ("Terminal", "anode"), ("Sequences", "0101, 012"),
                               ("Period", "1"), ("Read delay", "1e-3")], "Protocol/Sequences")):
         output = os.path.join(args.work, name)
