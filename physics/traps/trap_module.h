@@ -162,7 +162,10 @@ namespace FerroStack
     {
       const LayerData &m = layers[s.layer];
       for (unsigned k = 0; k < n_levels; ++k)
-        exchange_terms(s, m, k, m.levels[k].sheet, t);
+        {
+          const auto [f, df] = occupancy(s.value[u + k]);
+          exchange_terms(m, k, m.levels[k].sheet, f, df, rates(s, m, m.levels[k], f), t);
+        }
     }
 
     /// The rates of level @p k per trap at a point: r_n / N and r_p / N,
@@ -194,13 +197,18 @@ namespace FerroStack
 
     /// What N traps of level @p k do to the other fields: their charge in
     /// Poisson's row and their capture and emission in the carrier rows (N
-    /// per volume in a cell, per area on a face).
+    /// per volume in a cell, per area on a face), for their occupancy f,
+    /// df/du and rates @p r at the point.
     void
-    exchange_terms(const PointState<dim> &s, const LayerData &m, const unsigned k, const double N, PointTerms<dim> &t) const
+    exchange_terms(const LayerData &m,
+                   const unsigned   k,
+                   const double     N,
+                   const double     f,
+                   const double     df,
+                   const Rates     &r,
+                   PointTerms<dim> &t) const
     {
-      const unsigned u  = this->u + k;
-      const auto [f, df] = occupancy(s.value[u]);
-      const Rates r      = rates(s, m, m.levels[k], f);
+      const unsigned u = this->u + k;
       for (const unsigned c : {phi, n, p})
         for (const unsigned e : {phi, n, p, u})
           t.couple(c, e);
@@ -234,8 +242,10 @@ namespace FerroStack
       const Level     &level  = m.levels[k];
       const unsigned   u      = this->u + k;
       const auto [f, df]      = occupancy(s.value[u]);
+      // The rates once, for the trapped charge's terms and the occupancy row.
+      const Rates r = rates(s, m, level, f);
       if (level.density > 0)
-        exchange_terms(s, m, k, level.density, t);
+        exchange_terms(m, k, level.density, f, df, r, t);
       for (const unsigned e : {phi, n, p, u})
         t.couple(u, e);
 
@@ -259,8 +269,7 @@ namespace FerroStack
           // unit in MoS2): there its Newton updates of u ran away by
           // thousands and the initial solve of a FeFET under a depleting
           // polarization failed.
-          const double n_q = m.carriers.electrons(s.value[phi], s.value[n]);
-          const double p_q = m.carriers.holes(s.value[phi], s.value[p]);
+          const double n_q = r.n, p_q = r.p;
           const double A = m.capture_n * n_q + m.capture_p * level.p1, B = m.capture_n * level.n1 + m.capture_p * p_q;
           t.value[u] += s.value[u] - std::log(A) + std::log(B);
           t.value_size[u] += 1 + std::abs(s.value[u]);
@@ -270,7 +279,6 @@ namespace FerroStack
           t.dvalue_du[u][p] += m.capture_p * p_q / B;
           return;
         }
-      const Rates r = rates(s, m, level, f);
       t.value[u] -= r.rn - r.rp;
       t.value_size[u] += r.rn_size + r.rp_size;
       t.dvalue_du[u][phi] -= r.drn_dn * r.n + r.drp_dp * r.p;
